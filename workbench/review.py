@@ -1,0 +1,447 @@
+"""Review records: what a human reviewer decided about a checked claim.
+
+Reviews live in the index's own SQLite database (``Workbench.db_path``), in tables this
+module creates (``review``, ``review_evidence``). They are append-only: saving a review for a
+claim that was reviewed before adds a new row that *supersedes* the previous one; history is
+never overwritten (triggers refuse UPDATE and DELETE).
+
+A claim is identified by its normalised text (case and whitespace folded), so re-checking the
+same claim later and reviewing it again continues the same history.
+
+Exports:
+
+* :meth:`ReviewStore.export_jsonl` - one JSON object per reviewed claim (its latest review).
+* :meth:`ReviewStore.export_claimreview` - a JSON-LD array of schema.org ``ClaimReview``
+  objects, one per reviewed claim (its latest review).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+VERDICTS = ("SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO")
+JUDGMENTS = ("agree", "disagree", "irrelevant")
+
+# schema.org Rating scale used in ClaimReview exports: 1 = false ... 5 = true; verdicts that
+# make no determination of truth sit at the midpoint, told apart by ``alternateName``.
+RATING_WORST = 1
+RATING_BEST = 5
+RATINGS = {
+    "REFUTED": (1, "False"),
+    "CONFLICTING": (3, "Mixed evidence"),
+    "NOT_ENOUGH_INFO": (3, "Unproven"),
+    "SUPPORTED": (5, "True"),
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS review (
+    review_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    claim_key TEXT NOT NULL,
+    claim TEXT NOT NULL,
+    claim_id TEXT,
+    claim_date TEXT,
+    reviewer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    machine_verdict TEXT,
+    machine_confidence REAL,
+    final_verdict TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    supersedes INTEGER REFERENCES review(review_id)
+);
+CREATE INDEX IF NOT EXISTS review_claim_key ON review(claim_key, review_id);
+CREATE TABLE IF NOT EXISTS review_evidence (
+    review_id INTEGER NOT NULL REFERENCES review(review_id),
+    position INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL DEFAULT '',
+    title TEXT,
+    date TEXT,
+    source TEXT,
+    stance TEXT,
+    p_supports REAL,
+    p_refutes REAL,
+    p_neutral REAL,
+    judgment TEXT,
+    PRIMARY KEY (review_id, position)
+);
+CREATE TRIGGER IF NOT EXISTS review_no_update BEFORE UPDATE ON review
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS review_no_delete BEFORE DELETE ON review
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS review_evidence_no_update BEFORE UPDATE ON review_evidence
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS review_evidence_no_delete BEFORE DELETE ON review_evidence
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+"""
+
+
+class ReviewError(ValueError):
+    """A review could not be saved; the message is one human sentence."""
+
+
+def claim_key(claim: str) -> str:
+    """The identity of a claim across checks: NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", claim).casefold().split())
+
+
+@dataclass
+class EvidenceJudgment:
+    doc_id: str
+    start: int
+    end: int
+    sentence: str = ""
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    stance: str | None = None
+    p_supports: float | None = None
+    p_refutes: float | None = None
+    p_neutral: float | None = None
+    judgment: str | None = None  # agree / disagree / irrelevant / None (not judged)
+
+    @property
+    def evidence_id(self) -> str:
+        return f"{self.doc_id}:{self.start}-{self.end}"
+
+
+@dataclass
+class Review:
+    review_id: int
+    claim: str
+    claim_id: str | None
+    claim_date: str | None
+    reviewer: str
+    created_at: str
+    machine_verdict: str | None
+    machine_confidence: float | None
+    final_verdict: str
+    note: str
+    supersedes: int | None
+    evidence: list[EvidenceJudgment] = field(default_factory=list)
+    n_reviews: int = 1  # how many reviews this claim has (history length), latest included
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for ev, e in zip(d["evidence"], self.evidence, strict=True):
+            ev["evidence_id"] = e.evidence_id
+        return d
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class ReviewStore:
+    """Append-only review records in a SQLite database (normally ``Workbench.db_path``)."""
+
+    def __init__(self, db_path: str | Path):
+        self.db_path = str(db_path)
+        self._ensure_schema()
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("PRAGMA busy_timeout=30000")
+        return con
+
+    def _ensure_schema(self) -> None:
+        con = self._connect()
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(SCHEMA)
+        finally:
+            con.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(
+        self,
+        *,
+        claim: str,
+        reviewer: str,
+        final_verdict: str,
+        note: str = "",
+        machine_verdict: str | None = None,
+        machine_confidence: float | None = None,
+        evidence: Iterable[Mapping | EvidenceJudgment] = (),
+        claim_id: str | None = None,
+        claim_date: str | None = None,
+        created_at: str | None = None,
+    ) -> Review:
+        """Record a review in one transaction; returns it. Earlier reviews stay untouched."""
+        claim = (claim or "").strip()
+        reviewer = (reviewer or "").strip()
+        if not claim:
+            raise ReviewError("There is no claim to review; check a claim first.")
+        if not reviewer:
+            raise ReviewError("Enter a reviewer name before saving the review.")
+        if final_verdict not in VERDICTS:
+            raise ReviewError(f"The final verdict must be one of {', '.join(VERDICTS)}.")
+        if machine_verdict is not None and machine_verdict not in VERDICTS:
+            raise ReviewError(f"Unknown machine verdict {machine_verdict!r}.")
+        items = [_as_judgment(e) for e in evidence]
+        for e in items:
+            if e.judgment is not None and e.judgment not in JUDGMENTS:
+                raise ReviewError(f"An evidence judgment must be one of {', '.join(JUDGMENTS)}.")
+        key = claim_key(claim)
+        created_at = created_at or _now()
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                row = con.execute(
+                    "SELECT MAX(review_id) FROM review WHERE claim_key = ?", (key,)
+                ).fetchone()
+                supersedes = row[0]
+                cur = con.execute(
+                    "INSERT INTO review (claim_key, claim, claim_id, claim_date, reviewer,"
+                    " created_at, machine_verdict, machine_confidence, final_verdict, note,"
+                    " supersedes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        key,
+                        claim,
+                        claim_id,
+                        claim_date or None,
+                        reviewer,
+                        created_at,
+                        machine_verdict,
+                        machine_confidence,
+                        final_verdict,
+                        note or "",
+                        supersedes,
+                    ),
+                )
+                review_id = cur.lastrowid
+                con.executemany(
+                    'INSERT INTO review_evidence (review_id, position, doc_id, start, "end",'
+                    " sentence, title, date, source, stance, p_supports, p_refutes, p_neutral,"
+                    " judgment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            review_id,
+                            i,
+                            e.doc_id,
+                            e.start,
+                            e.end,
+                            e.sentence,
+                            e.title,
+                            e.date,
+                            e.source,
+                            e.stance,
+                            e.p_supports,
+                            e.p_refutes,
+                            e.p_neutral,
+                            e.judgment,
+                        )
+                        for i, e in enumerate(items)
+                    ],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        finally:
+            con.close()
+        return self.get(review_id)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, review_id: int) -> Review:
+        con = self._connect()
+        try:
+            row = con.execute("SELECT * FROM review WHERE review_id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise KeyError(review_id)
+            return self._load(con, [row])[0]
+        finally:
+            con.close()
+
+    def history(self, claim: str) -> list[Review]:
+        """Every review of a claim, oldest first."""
+        con = self._connect()
+        try:
+            rows = con.execute(
+                "SELECT * FROM review WHERE claim_key = ? ORDER BY review_id", (claim_key(claim),)
+            ).fetchall()
+            return self._load(con, rows)
+        finally:
+            con.close()
+
+    def latest(self, claim: str) -> Review | None:
+        hist = self.history(claim)
+        return hist[-1] if hist else None
+
+    def reviewed_claims(
+        self,
+        *,
+        reviewer: str | None = None,
+        verdict: str | None = None,
+        text: str | None = None,
+        disagrees_with_machine: bool = False,
+    ) -> list[Review]:
+        """The latest review of every reviewed claim, newest first, optionally filtered.
+
+        Filters apply to the latest review: ``reviewer`` (exact, case-insensitive),
+        ``verdict`` (final verdict), ``text`` (substring of the claim, case-insensitive),
+        ``disagrees_with_machine`` (final verdict differs from the machine's).
+        """
+        sql = (
+            "SELECT r.*, c.n AS n_reviews FROM review r JOIN ("
+            " SELECT claim_key, MAX(review_id) AS latest, COUNT(*) AS n"
+            " FROM review GROUP BY claim_key) c ON r.review_id = c.latest WHERE 1=1"
+        )
+        args: list = []
+        if reviewer:
+            sql += " AND lower(r.reviewer) = lower(?)"
+            args.append(reviewer.strip())
+        if verdict:
+            sql += " AND r.final_verdict = ?"
+            args.append(verdict)
+        if text:
+            sql += " AND instr(r.claim_key, ?) > 0"
+            args.append(claim_key(text))
+        if disagrees_with_machine:
+            sql += " AND (r.machine_verdict IS NULL OR r.machine_verdict != r.final_verdict)"
+        sql += " ORDER BY r.review_id DESC"
+        con = self._connect()
+        try:
+            return self._load(con, con.execute(sql, args).fetchall())
+        finally:
+            con.close()
+
+    def reviewers(self) -> list[str]:
+        con = self._connect()
+        try:
+            return [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT reviewer FROM review ORDER BY lower(reviewer)"
+                ).fetchall()
+            ]
+        finally:
+            con.close()
+
+    def _load(self, con: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Review]:
+        out = []
+        for row in rows:
+            d = dict(row)
+            n = d.pop("n_reviews", None)
+            d.pop("claim_key", None)
+            ev = [
+                EvidenceJudgment(
+                    **{k: v for k, v in dict(e).items() if k not in ("review_id", "position")}
+                )
+                for e in con.execute(
+                    "SELECT * FROM review_evidence WHERE review_id = ? ORDER BY position",
+                    (d["review_id"],),
+                ).fetchall()
+            ]
+            review = Review(**d, evidence=ev)
+            if n is None:
+                n = con.execute(
+                    "SELECT COUNT(*) FROM review WHERE claim_key = ? AND review_id <= ?",
+                    (row["claim_key"], d["review_id"]),
+                ).fetchone()[0]
+            review.n_reviews = n
+            out.append(review)
+        return out
+
+    # -- exports ---------------------------------------------------------------------------
+
+    def export_jsonl(self, path: str | Path, reviews: list[Review] | None = None) -> int:
+        """Write one JSON object per reviewed claim (latest review); returns the count."""
+        reviews = self.reviewed_claims() if reviews is None else reviews
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reviews)
+        return len(reviews)
+
+    def export_claimreview(self, path: str | Path, reviews: list[Review] | None = None) -> int:
+        """Write a JSON-LD array of schema.org ClaimReview objects; returns the count."""
+        reviews = self.reviewed_claims() if reviews is None else reviews
+        docs = [to_claimreview(r) for r in reviews]
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(docs, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+        return len(docs)
+
+
+def _as_judgment(e: Mapping | EvidenceJudgment) -> EvidenceJudgment:
+    if isinstance(e, EvidenceJudgment):
+        return e
+    try:
+        return EvidenceJudgment(
+            doc_id=str(e["doc_id"]),
+            start=int(e["start"]),
+            end=int(e["end"]),
+            sentence=e.get("sentence") or "",
+            title=e.get("title"),
+            date=e.get("date"),
+            source=e.get("source"),
+            stance=e.get("stance"),
+            p_supports=e.get("p_supports"),
+            p_refutes=e.get("p_refutes"),
+            p_neutral=e.get("p_neutral"),
+            judgment=e.get("judgment") or None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReviewError("Each evidence item needs a doc_id, start and end.") from exc
+
+
+def to_claimreview(review: Review) -> dict:
+    """A schema.org ClaimReview (JSON-LD) object for one review."""
+    rating_value, rating_name = RATINGS[review.final_verdict]
+    sources = []
+    seen = set()
+    for e in review.evidence:
+        if e.judgment == "irrelevant":
+            continue
+        work: dict = {"@type": "CreativeWork", "identifier": e.doc_id}
+        if e.title:
+            work["name"] = e.title
+        if e.date:
+            work["datePublished"] = e.date
+        if e.source:
+            if "://" in e.source:
+                work["url"] = e.source
+            else:
+                work["identifier"] = [e.doc_id, e.source]
+        work["text"] = e.sentence
+        work["position"] = f"{e.start}-{e.end}"
+        key = (e.doc_id, e.start, e.end)
+        if key not in seen:
+            seen.add(key)
+            sources.append(work)
+    item: dict = {"@type": "Claim", "text": review.claim}
+    if review.claim_date:
+        item["datePublished"] = review.claim_date
+    if sources:
+        item["citation"] = sources
+    out: dict = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": review.claim,
+        "datePublished": review.created_at[:10],
+        "author": {"@type": "Person", "name": review.reviewer},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating_value,
+            "bestRating": RATING_BEST,
+            "worstRating": RATING_WORST,
+            "alternateName": rating_name,
+        },
+        "itemReviewed": item,
+    }
+    if review.note:
+        out["reviewBody"] = review.note
+    if review.claim_id:
+        out["identifier"] = review.claim_id
+    return out

@@ -1,0 +1,471 @@
+"""The Python API: open an index, add documents, search, check one claim or many.
+
+Data flows one way - ingest -> segment -> embed -> store -> retrieve -> stance -> verdict - and
+this module only orchestrates the stages. The CLI and the UI are thin shells over Workbench.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+
+from . import ingest
+from .embed import DEFAULT_MODEL, Embedder, canonical_model_name
+from .errors import WorkbenchError
+from .normalize import normalize_text
+from .retrieve import Hit, Retriever
+from .segment import segment
+from .stance import StanceModel
+from .store import Document, DocumentInfo, Store
+from .verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stance_label
+
+ProgressCallback = Callable[[int, "int | None", str], None]
+EMBED_CHUNK = 512  # sentences embedded (and committed) together while adding
+CHECK_CHUNK = 16  # claims whose stance pairs are scored in one batch
+
+
+@dataclass
+class AddReport:
+    """What an add did: doc ids added, updated (content changed), unchanged; error sentences."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        )
+        return text + (f", {len(self.errors)} skipped with errors" if self.errors else "")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Evidence:
+    """One evidence sentence with its stance; offsets slice .sentence out of the stored text."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    sentence: str
+    start: int
+    end: int
+    context: str
+    stance: str
+    p_supports: float
+    p_refutes: float
+    p_neutral: float
+    score: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one claim; .to_dict() is the output contract (see README)."""
+
+    id: str | None
+    claim: str
+    verdict: str
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    date: str | None = None
+    error: str | None = None  # set (and verdict NOT_ENOUGH_INFO) only by check_many on bad input
+
+    def to_dict(self) -> dict:
+        out = {
+            "id": self.id,
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "confidence": self.confidence,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+
+
+def _validate_date(date: str | None) -> str | None:
+    if date is None or not str(date).strip():
+        return None
+    parsed = ingest.parse_date(date)
+    if parsed is None or len(str(date).strip()) != 10:
+        raise WorkbenchError(f"The date '{date}' is not a valid YYYY-MM-DD date.")
+    return parsed
+
+
+def _validate_claim(claim: object) -> str:
+    text = normalize_text(str(claim) if claim is not None else "").strip()
+    if not text:
+        raise WorkbenchError("The claim is empty; give a sentence to check.")
+    return text
+
+
+class Workbench:
+    """An evidence index on disk plus the models that check claims against it."""
+
+    def __init__(
+        self,
+        store: Store,
+        model: str,
+        stance_model: str | None = None,
+        params: VerdictParams = DEFAULT_PARAMS,
+    ):
+        self.store = store
+        self.model_name = model
+        self.stance_model_name = stance_model
+        self.params = params
+        self._embedder: Embedder | None = None
+        self._stance: StanceModel | None = None
+        self._lock = threading.RLock()
+
+    # -- opening ------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        index_dir: str | os.PathLike = "index",
+        model: str | None = None,
+        stance_model: str | None = None,
+        create: bool = True,
+    ) -> Workbench:
+        """Open (or create) the index in index_dir.
+
+        model: embedding model name or folder; None = the one the index was built with (the
+        default all-MiniLM-L6-v2 for a new index). A different model than the index's is an
+        error. stance_model: CrossEncoder name or folder; None = workbench/models/stance/.
+        Raises WorkbenchError with a one-sentence message.
+        """
+        store = Store(index_dir, create=create)
+        try:
+            stored = store.model or cls._manifest_model(store)
+            requested = canonical_model_name(model) if model else None
+            if stored and requested and requested != stored and store.count_documents() > 0:
+                raise WorkbenchError(
+                    f"The index in {store.dir} was built with embedding model '{stored}' (see "
+                    f"{store.manifest_path.name}), not '{requested}'; open it without --model, "
+                    "or build a separate index for the new model with --index OTHER_DIR."
+                )
+            name = requested or stored or DEFAULT_MODEL
+            if store.model != name:
+                store.set_model(name, None if name != stored else store.dimension)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, name, str(stance_model) if stance_model else None)
+
+    @staticmethod
+    def _manifest_model(store: Store) -> str | None:
+        return store.read_manifest().get("embedding_model")
+
+    def close(self) -> None:
+        with self._lock:
+            self.store.close()
+
+    def __enter__(self) -> Workbench:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- properties -----------------------------------------------------------------------
+    @property
+    def index_dir(self) -> Path:
+        return self.store.dir
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file; other modules (e.g. reviews) may keep their own tables in it."""
+        return self.store.db_path
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use and checked against the index dimension."""
+        if self._embedder is None:
+            embedder = Embedder(self.model_name)
+            dim = embedder.dimension
+            if self.store.dimension is None:
+                self.store.set_model(self.model_name, dim)
+            elif self.store.dimension != dim:
+                raise WorkbenchError(
+                    f"Embedding model '{self.model_name}' gives {dim}-dimensional vectors but the "
+                    f"index in {self.index_dir} holds {self.store.dimension}-dimensional ones; "
+                    "use the index's own model or a new --index folder."
+                )
+            self._embedder = embedder
+        return self._embedder
+
+    @property
+    def stance(self) -> StanceModel:
+        """The stance model, loaded on first use (WorkbenchError when none is installed)."""
+        if self._stance is None:
+            self._stance = StanceModel(self.stance_model_name)
+        return self._stance
+
+    # -- adding and removing ----------------------------------------------------------------
+    def add(
+        self,
+        paths: list[str | os.PathLike] | str | os.PathLike,
+        progress: bool = False,
+        progress_callback: ProgressCallback | None = None,
+    ) -> AddReport:
+        """Index files and folders (recursive). Unchanged files are skipped, edited ones replaced.
+
+        progress_callback(done, total, message) is called after each file. Bad files are
+        reported in AddReport.errors and do not stop the batch.
+        """
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        files = list(ingest.iter_files(paths))
+        stream = ((path, ingest.load_path(path)) for path in files)
+        return self._add_stream(stream, len(files), progress, progress_callback)
+
+    def add_records(
+        self,
+        records: Iterable[dict],
+        progress: bool = False,
+        progress_callback: ProgressCallback | None = None,
+        origin: str = "records",
+    ) -> AddReport:
+        """Index in-memory records (dicts with id, title, text, date, url; text required)."""
+        records = list(records)
+        stream = (
+            (f"record {i + 1}", iter([pair]))
+            for i, pair in enumerate(ingest.load_records(records, origin))
+        )
+        return self._add_stream(stream, len(records), progress, progress_callback)
+
+    def _add_stream(
+        self, stream, total: int | None, progress: bool, progress_callback: ProgressCallback | None
+    ) -> AddReport:
+        report = AddReport()
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc="Indexing", unit="file", file=sys.stderr)
+        with self._lock:
+            embedder = self.embedder
+            self.store.ensure_vectors()
+            pending: list[tuple[ingest.SourceDocument, list]] = []
+            pending_sentences = 0
+            seen: dict[str, str] = {}
+            try:
+                for done, (label, pairs) in enumerate(stream, start=1):
+                    for doc, error in pairs:
+                        if error:
+                            report.errors.append(error)
+                            continue
+                        status = self._classify(doc, seen)
+                        if status == "unchanged":
+                            report.unchanged.append(doc.doc_id)
+                            continue
+                        (report.updated if status == "updated" else report.added).append(doc.doc_id)
+                        seen[doc.doc_id] = doc.content_hash
+                        sentences = segment(doc.text)
+                        pending.append((doc, sentences))
+                        pending_sentences += len(sentences)
+                        if pending_sentences >= EMBED_CHUNK:
+                            self._commit(pending, embedder)
+                            pending, pending_sentences = [], 0
+                    if bar is not None:
+                        bar.update(1)
+                    if progress_callback is not None:
+                        progress_callback(done, total, str(label))
+                if pending:
+                    self._commit(pending, embedder)
+            finally:
+                if bar is not None:
+                    bar.close()
+                self.store.finish_vectors()
+        return report
+
+    def _classify(self, doc: ingest.SourceDocument, seen: dict[str, str]) -> str:
+        """added / updated / unchanged, by content hash (also within one batch)."""
+        current = seen.get(doc.doc_id) or self.store.document_hash(doc.doc_id)
+        if current == doc.content_hash:
+            return "unchanged"
+        if current is None and not doc.explicit_id:
+            # the same file seen under another path (e.g. another working directory)
+            if self.store.find_by_hash(doc.content_hash) is not None:
+                return "unchanged"
+        return "updated" if current is not None else "added"
+
+    def _commit(self, pending: list, embedder: Embedder) -> None:
+        texts = [s.text for _, sentences in pending for s in sentences]
+        vecs = embedder.encode(texts)
+        batch, offset = [], 0
+        for doc, sentences in pending:
+            batch.append((doc, sentences, vecs[offset : offset + len(sentences)]))
+            offset += len(sentences)
+        new, old = self.store.put_documents(batch)
+        self.store.apply_vectors(new, vecs, old)
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove one document; False when there is no such document."""
+        with self._lock:
+            self.store.ensure_vectors()
+            old = self.store.delete_document(doc_id)
+            if old is None:
+                return False
+            self.store.apply_vectors([], np.zeros((0, 1), np.float32), old)
+            self.store.finish_vectors()
+            return True
+
+    # -- reading ----------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        with self._lock:
+            return self.store.documents()
+
+    def document(self, doc_id: str) -> Document | None:
+        """A stored document with .text (the normalised text all offsets refer to), or None."""
+        with self._lock:
+            return self.store.document(doc_id)
+
+    def stats(self) -> dict:
+        with self._lock:
+            stats = self.store.stats()
+            stats["stance_model"] = self.stance_model_name or str(
+                Path(__file__).resolve().parent / "models" / "stance"
+            )
+            return stats
+
+    def search(self, claim: str, top_k: int = 10, date: str | None = None) -> list[Hit]:
+        """Hybrid retrieval only (no stance): the top_k sentences for the claim."""
+        claim = _validate_claim(claim)
+        date = _validate_date(date)
+        with self._lock:
+            return Retriever(self.store, self.embedder).search(claim, top_k, date)
+
+    # -- checking ---------------------------------------------------------------------------
+    def check(
+        self, claim: str, date: str | None = None, top_k: int = 10, claim_id: str | None = None
+    ) -> CheckResult:
+        """Verdict, confidence and evidence for one claim (WorkbenchError on bad input)."""
+        text = _validate_claim(claim)
+        date = _validate_date(date)
+        if top_k < 1:
+            raise WorkbenchError(f"top_k must be at least 1, not {top_k}.")
+        with self._lock:
+            stance = self.stance
+            hits = Retriever(self.store, self.embedder).search(text, top_k, date)
+            probs = stance.predict([(h.sentence, text) for h in hits])
+            return self._result(claim_id, text, date, hits, probs)
+
+    def check_many(
+        self,
+        claims: Iterable[dict | str],
+        progress: bool = False,
+        progress_callback: ProgressCallback | None = None,
+        top_k: int = 10,
+    ) -> Iterator[CheckResult]:
+        """Check claims (dicts with id, claim, optional date; or strings), in input order.
+
+        Stance pairs of several claims are scored in one batch. A claim that cannot be checked
+        (empty, bad date) yields a NOT_ENOUGH_INFO result with .error set instead of raising.
+        """
+        items = list(claims)
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(items), desc="Checking", unit="claim", file=sys.stderr)
+        try:
+            with self._lock:
+                stance = self.stance
+                retriever = Retriever(self.store, self.embedder)
+            done = 0
+            for start in range(0, len(items), CHECK_CHUNK):
+                chunk = [
+                    self._parse_item(item, start + i)
+                    for i, item in enumerate(items[start : start + CHECK_CHUNK])
+                ]
+                good = [c for c in chunk if c[3] is None]
+                with self._lock:
+                    hits = retriever.search_many([c[1] for c in good], top_k, [c[2] for c in good])
+                    pairs = [(h.sentence, c[1]) for c, hs in zip(good, hits) for h in hs]
+                    probs = stance.predict(pairs)
+                by_id, offset = {}, 0
+                for c, hs in zip(good, hits):
+                    by_id[id(c)] = self._result(
+                        c[0], c[1], c[2], hs, probs[offset : offset + len(hs)]
+                    )
+                    offset += len(hs)
+                for c in chunk:
+                    claim_id, text, date, error = c
+                    result = by_id.get(id(c)) or CheckResult(
+                        claim_id, text, "NOT_ENOUGH_INFO", 0.0, [], date, error
+                    )
+                    done += 1
+                    if bar is not None:
+                        bar.update(1)
+                    if progress_callback is not None:
+                        progress_callback(done, len(items), str(claim_id))
+                    yield result
+        finally:
+            if bar is not None:
+                bar.close()
+
+    @staticmethod
+    def _parse_item(item: dict | str, index: int) -> tuple[str, str, str | None, str | None]:
+        """(id, normalised claim, date, error) for one check_many input."""
+        if isinstance(item, dict):
+            raw_id = item.get("id")
+            claim_id = str(raw_id) if raw_id is not None and str(raw_id) != "" else str(index + 1)
+            claim, date = item.get("claim"), item.get("date")
+        else:
+            claim_id, claim, date = str(index + 1), item, None
+        try:
+            return claim_id, _validate_claim(claim), _validate_date(date), None
+        except WorkbenchError as exc:
+            text = "" if claim is None else str(claim)
+            return claim_id, text, None, f"Claim {claim_id}: {exc}"
+
+    def _result(
+        self, claim_id, claim: str, date: str | None, hits: list[Hit], probs: np.ndarray
+    ) -> CheckResult:
+        evidence = []
+        for hit, (p_sup, p_ref, p_neu) in zip(hits, probs.tolist()):
+            evidence.append(
+                Evidence(
+                    doc_id=hit.doc_id,
+                    title=hit.title,
+                    date=hit.date,
+                    source=hit.source,
+                    sentence=hit.sentence,
+                    start=hit.start,
+                    end=hit.end,
+                    context=hit.context,
+                    stance=stance_label(p_sup, p_ref, p_neu),
+                    p_supports=round(p_sup, 4),
+                    p_refutes=round(p_ref, 4),
+                    p_neutral=round(p_neu, 4),
+                    score=round(evidence_score(p_sup, p_ref, hit.relevance, self.params), 4),
+                )
+            )
+        verdict, confidence = decide(
+            [tuple(p) for p in probs.tolist()], [h.relevance for h in hits], self.params
+        )
+        order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -hits[i].rrf))
+        return CheckResult(
+            id=None if claim_id is None else str(claim_id),
+            claim=claim,
+            verdict=verdict,
+            confidence=confidence,
+            evidence=[evidence[i] for i in order],
+            date=date,
+        )

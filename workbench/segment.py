@@ -1,0 +1,92 @@
+"""Stage 2: split stored text into sentences with exact character offsets.
+
+pysbd decides where sentences end; offsets are then aligned on the stored text by counting
+non-whitespace characters, so `text[start:end] == sentence` holds for any input, even where
+the splitter alters or drops characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_NON_SPACE = re.compile(r"\S")
+_FALLBACK = re.compile(r"[^.!?]*[.!?]+[\"')\]]*|[^.!?]+$")
+
+MAX_SENTENCE_CHARS = 2000  # longer runs (tables, PDFs without punctuation) are cut at spaces
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its text and its [start, end) span in the stored document text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def _split(paragraph: str) -> list[str]:
+    try:
+        return _segmenter().segment(paragraph)
+    except Exception:  # noqa: BLE001 - pysbd can fail on odd input; a regex split is enough
+        return _FALLBACK.findall(paragraph) or [paragraph]
+
+
+def _align(text: str, offset: int, pieces: list[str]) -> list[tuple[int, int]]:
+    """Map splitter pieces back onto `text` by non-whitespace character counts."""
+    positions = [m.start() for m in _NON_SPACE.finditer(text)]
+    spans, used = [], 0
+    for index, piece in enumerate(pieces):
+        count = sum(1 for ch in piece if not ch.isspace())
+        if index == len(pieces) - 1:
+            count = len(positions) - used  # the last piece takes whatever is left
+        count = min(count, len(positions) - used)
+        if count <= 0:
+            continue
+        first, last = positions[used], positions[used + count - 1]
+        spans.append((offset + first, offset + last + 1))
+        used += count
+    return spans
+
+
+def _cap(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut an over-long span at whitespace so no sentence exceeds `limit` characters."""
+    spans = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit)
+        cut = cut if cut > start else start + limit
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        spans.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))
+    return spans
+
+
+def segment(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Sentence]:
+    """Sentences of `text`, in order, stripped, non-overlapping, with exact offsets."""
+    sentences: list[Sentence] = []
+    cursor = 0
+    bounds = [m.start() for m in _PARAGRAPH.finditer(text)] + [len(text)]
+    for bound in bounds:
+        paragraph = text[cursor:bound]
+        if paragraph.strip():
+            for start, end in _align(paragraph, cursor, _split(paragraph)):
+                for s, e in _cap(text, start, end, max_chars):
+                    sentences.append(Sentence(s, e, text[s:e]))
+        match = _PARAGRAPH.match(text, bound)
+        cursor = match.end() if match else bound
+    return sentences

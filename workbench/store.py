@@ -1,0 +1,553 @@
+"""Stage 4: persistent index = one SQLite database + a FAISS file + a JSON manifest.
+
+SQLite (WAL) is the source of truth: documents, sentences with offsets and their embeddings as
+float32 blobs, and an FTS5 table for BM25. The FAISS file is a cache keyed by sentence id; a
+write generation counter in SQLite and in the manifest tells whether it is in step, and when it is
+missing, corrupt or stale it is rebuilt from the blobs. So a kill at any moment leaves an index
+that opens with every committed document and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import vectors
+from .errors import WorkbenchError
+from .ingest import SourceDocument
+from .segment import Sentence
+
+SCHEMA_VERSION = 1
+DB_NAME = "workbench.db"
+VECTORS_NAME = "vectors.faiss"
+MANIFEST_NAME = "manifest.json"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    date TEXT,
+    source TEXT NOT NULL,
+    url TEXT,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    n_sentences INTEGER NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    embedding BLOB NOT NULL,
+    UNIQUE (doc_id, position)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
+    text, content='sentences', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS sentences_ai AFTER INSERT ON sentences BEGIN
+    INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS sentences_ad AFTER DELETE ON sentences BEGIN
+    INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
+
+@dataclass
+class DocumentInfo:
+    """A document's metadata as listed by `index list`."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    n_sentences: int
+    added_at: str
+    url: str | None = None
+
+
+@dataclass
+class Document(DocumentInfo):
+    """A stored document with its full (normalised) text; offsets index into .text."""
+
+    text: str = ""
+    content_hash: str = ""
+
+
+@dataclass
+class SentenceRow:
+    """A stored sentence with its document's metadata and neighbouring context."""
+
+    id: int
+    doc_id: str
+    position: int
+    start: int
+    end: int
+    text: str
+    title: str
+    date: str | None
+    source: str
+    url: str | None
+    context: str = ""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def write_json_atomic(path: Path, payload: dict) -> None:
+    """Write JSON via temp file + fsync + os.replace so readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class Store:
+    """SQLite + FAISS index in one folder. Not thread-safe; one Store per thread/process."""
+
+    def __init__(self, index_dir: str | os.PathLike, create: bool = True):
+        self.dir = Path(index_dir)
+        self.db_path = self.dir / DB_NAME
+        self.vectors_path = self.dir / VECTORS_NAME
+        self.manifest_path = self.dir / MANIFEST_NAME
+        if not self.db_path.exists():
+            if not create:
+                raise WorkbenchError(
+                    f"No index found in {self.dir}; create one with `workbench index add PATH`."
+                )
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkbenchError(
+                    f"Cannot create the index folder {self.dir} ({exc.strerror}); "
+                    "choose another with --index."
+                ) from exc
+        self._ann: vectors.ANN | None = None
+        self._ann_generation = -1
+        self._stale = False
+        self._dirty = False
+        self.conn = self._connect()
+
+    # -- opening ------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        fix = f"move {self.db_path} aside and rebuild the index with `workbench index add`"
+        try:
+            conn = sqlite3.connect(
+                self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise WorkbenchError(
+                    f"The index {self.db_path} has schema version {version}, newer than this "
+                    f"workbench supports ({SCHEMA_VERSION}); upgrade the workbench package."
+                )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if version < SCHEMA_VERSION:
+                with self._transaction(conn):
+                    for statement in _statements(SCHEMA):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("SELECT count(*) FROM documents").fetchone()
+            return conn
+        except sqlite3.DatabaseError as exc:
+            raise WorkbenchError(
+                f"The index database {self.db_path} is corrupt ({exc}); {fix}."
+            ) from exc
+
+    class _Txn:
+        def __init__(self, conn: sqlite3.Connection):
+            self.conn = conn
+
+        def __enter__(self):
+            self.conn.execute("BEGIN IMMEDIATE")
+            return self.conn
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is None:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute("ROLLBACK")
+            return False
+
+    def _transaction(self, conn: sqlite3.Connection | None = None) -> Store._Txn:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (also KeyboardInterrupt)."""
+        return Store._Txn(conn or self.conn)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    # -- metadata -----------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def _set_meta(self, key: str, value: object) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
+    def set_model(self, name: str, dimension: int | None) -> None:
+        """Record the embedding model (and its dimension once known)."""
+        with self._transaction():
+            self._set_meta("model", name)
+            if dimension is not None:
+                self._set_meta("dimension", dimension)
+            else:
+                self.conn.execute("DELETE FROM meta WHERE key = 'dimension'")
+
+    @property
+    def model(self) -> str | None:
+        return self.get_meta("model")
+
+    @property
+    def dimension(self) -> int | None:
+        value = self.get_meta("dimension")
+        return int(value) if value else None
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation", "0"))
+
+    def _bump(self) -> None:
+        self._set_meta("generation", self.generation + 1)
+
+    def read_manifest(self) -> dict:
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    # -- counts and listings ------------------------------------------------------------
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def count_sentences(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+
+    def document_hash(self, doc_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT content_hash FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def find_by_hash(self, content_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT doc_id FROM documents WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self.conn.execute(
+            "SELECT doc_id, title, date, source, n_sentences, added_at, url FROM documents "
+            "ORDER BY doc_id"
+        )
+        return [DocumentInfo(*row) for row in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.conn.execute(
+            "SELECT doc_id, title, date, source, n_sentences, added_at, url, text, content_hash "
+            "FROM documents WHERE doc_id = ?",
+            (doc_id,),
+        ).fetchone()
+        return Document(*row) if row else None
+
+    # -- writes -------------------------------------------------------------------------
+    def put_documents(
+        self, batch: list[tuple[SourceDocument, list[Sentence], np.ndarray]]
+    ) -> tuple[list[int], list[int]]:
+        """Insert or replace documents in one transaction; returns (new sentence ids, old ids).
+
+        Nothing of the batch is visible to readers until the transaction commits.
+        """
+        new: list[int] = []
+        old: list[int] = []
+        with self._transaction() as conn:
+            for doc, sentences, embeddings in batch:
+                embeddings = np.ascontiguousarray(embeddings, dtype=np.float32)
+                old += [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM sentences WHERE doc_id = ?", (doc.doc_id,)
+                    )
+                ]
+                conn.execute("DELETE FROM sentences WHERE doc_id = ?", (doc.doc_id,))
+                conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+                conn.execute(
+                    "INSERT INTO documents(doc_id, title, date, source, url, text, content_hash, "
+                    "n_sentences, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc.doc_id,
+                        doc.title,
+                        doc.date,
+                        doc.source,
+                        doc.url,
+                        doc.text,
+                        doc.content_hash,
+                        len(sentences),
+                        _now(),
+                    ),
+                )
+                for position, (sentence, vector) in enumerate(zip(sentences, embeddings)):
+                    cursor = conn.execute(
+                        "INSERT INTO sentences(doc_id, position, start_char, end_char, text, "
+                        "embedding) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            doc.doc_id,
+                            position,
+                            sentence.start,
+                            sentence.end,
+                            sentence.text,
+                            vector.tobytes(),
+                        ),
+                    )
+                    new.append(cursor.lastrowid)
+            self._bump()
+        return new, old
+
+    def delete_document(self, doc_id: str) -> list[int] | None:
+        """Delete one document; returns its sentence ids, or None when it was not there."""
+        with self._transaction() as conn:
+            if (
+                conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+                is None
+            ):
+                return None
+            old = [
+                r[0] for r in conn.execute("SELECT id FROM sentences WHERE doc_id = ?", (doc_id,))
+            ]
+            conn.execute("DELETE FROM sentences WHERE doc_id = ?", (doc_id,))
+            conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            self._bump()
+        return old
+
+    # -- vectors ------------------------------------------------------------------------
+    def _iter_embeddings(self, chunk: int = 50_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, embedding FROM sentences WHERE id > ? ORDER BY id LIMIT ?",
+                (last, chunk),
+            ).fetchall()
+            if not rows:
+                return
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            yield ids, vecs.reshape(len(rows), -1)
+            last = int(ids[-1])
+
+    def embeddings(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        """Stored vectors for the given sentence ids."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT id, embedding FROM sentences WHERE id IN ({marks})", ids)
+        return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
+
+    def rebuild_vectors(self) -> vectors.ANN:
+        """Rebuild the FAISS index from the embeddings stored in SQLite and save it."""
+        generation = self.generation
+        chunks = list(self._iter_embeddings())
+        n = sum(len(ids) for ids, _ in chunks)
+        dim = self.dimension or (chunks[0][1].shape[1] if chunks else 1)
+        kind, params = vectors.choose(n)
+        ann = vectors.create(kind, dim, params)
+        if chunks:
+            ids = np.concatenate([c[0] for c in chunks])
+            vecs = np.vstack([c[1] for c in chunks])
+            ann.build(ids, vecs)
+        else:
+            ann.index = ann.make(0)
+        self._ann, self._ann_generation = ann, generation
+        self.save_vectors()
+        return ann
+
+    def _load_vectors(self) -> vectors.ANN | None:
+        """The saved FAISS index if it matches the database, else None."""
+        manifest = self.read_manifest()
+        index_info = manifest.get("index") or {}
+        if (
+            not self.vectors_path.exists()
+            or manifest.get("generation") != self.generation
+            or not index_info.get("type")
+        ):
+            return None
+        params = {k: v for k, v in index_info.items() if k != "type"}
+        try:
+            ann = vectors.load(self.vectors_path, index_info["type"], self.dimension or 0, params)
+        except Exception:  # noqa: BLE001 - any unreadable file is rebuilt from SQLite
+            return None
+        if ann.count() != self.count_sentences() or ann.index.d != (self.dimension or ann.index.d):
+            return None
+        return ann
+
+    @property
+    def ann(self) -> vectors.ANN:
+        """The vector index, in step with the database (reloaded or rebuilt when it is not)."""
+        generation = self.generation
+        if self._ann is None or self._ann_generation != generation:
+            ann = self._load_vectors()
+            if ann is None:
+                return self.rebuild_vectors()
+            self._ann, self._ann_generation = ann, generation
+        return self._ann
+
+    def apply_vectors(self, added: list[int], vecs: np.ndarray, removed: list[int]) -> None:
+        """Mirror a committed write in the in-memory index (call ensure_vectors() before it).
+
+        The file is written by finish_vectors(); a kill in between leaves an older file that the
+        next open detects (generation mismatch) and rebuilds from SQLite.
+        """
+        ann = self._ann
+        if ann is None or self._stale or (len(added) and ann.index.d != vecs.shape[1]):
+            self._stale = True
+            return
+        try:
+            ann.remove(np.asarray(removed, dtype=np.int64))
+            ann.add(np.asarray(added, dtype=np.int64), vecs)
+        except NotImplementedError:
+            self._stale = True
+            return
+        self._dirty = True
+        if ann.count() != self.count_sentences():  # another process wrote meanwhile
+            self._stale = True
+        self._ann_generation = self.generation
+
+    def finish_vectors(self) -> None:
+        """Save the index after writes, rebuilding when stale or when its size class changed."""
+        ann = self._ann
+        if not (self._dirty or self._stale):
+            return
+        kind, params = vectors.choose(self.count_sentences())
+        stale = self._stale or ann is None or ann.kind != kind
+        if not stale and kind == "ivf":
+            nlist = ann.params.get("nlist", 0)
+            stale = not (params["nlist"] / 2 <= nlist <= params["nlist"] * 2)
+            stale = stale or ann.params.get("quantizer") != params["quantizer"]
+        self._stale = self._dirty = False
+        if stale:
+            self.rebuild_vectors()
+        else:
+            self.save_vectors()
+
+    def ensure_vectors(self) -> None:
+        """Bring the in-memory index in step with the database before a batch of writes."""
+        self._stale = self._dirty = False
+        _ = self.ann
+
+    def save_vectors(self) -> None:
+        """Write the FAISS file, then the manifest (both atomic)."""
+        if self._ann is None:
+            return
+        self._ann.save(self.vectors_path)
+        self.write_manifest()
+
+    def write_manifest(self) -> None:
+        ann_info = self._ann.describe() if self._ann is not None else {}
+        payload = {
+            "schema_version": SCHEMA_VERSION,
+            "embedding_model": self.model,
+            "dimension": self.dimension,
+            "index": ann_info,
+            "documents": self.count_documents(),
+            "sentences": self.count_sentences(),
+            "vectors": self._ann.count() if self._ann is not None else 0,
+            "generation": self._ann_generation,
+            "database": DB_NAME,
+            "vectors_file": VECTORS_NAME,
+            "updated_at": _now(),
+        }
+        write_json_atomic(self.manifest_path, payload)
+
+    def search_vectors(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        scores, ids = self.ann.search(query.reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    # -- BM25 and sentence lookups ------------------------------------------------------
+    def search_bm25(self, match: str, k: int) -> list[tuple[int, float]]:
+        """FTS5 bm25() ranking (lower is better in SQLite; returned as positive scores)."""
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT rowid, bm25(sentences_fts) AS rank FROM sentences_fts "
+            "WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, k),
+        )
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def sentences(self, ids: list[int], context: int = 1) -> dict[int, SentenceRow]:
+        """Sentences by id with document metadata and +-context neighbouring sentences."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            "SELECT s.id, s.doc_id, s.position, s.start_char, s.end_char, s.text, d.title, d.date,"
+            " d.source, d.url, (SELECT substr(d.text, min(n.start_char) + 1,"
+            "   max(n.end_char) - min(n.start_char)) FROM sentences n"
+            "   WHERE n.doc_id = s.doc_id AND n.position BETWEEN s.position - ? AND s.position + ?)"
+            f" FROM sentences s JOIN documents d ON d.doc_id = s.doc_id WHERE s.id IN ({marks})",
+            [context, context, *ids],
+        )
+        out = {}
+        for r in rows:
+            out[r[0]] = SentenceRow(*r[:10], context=r[10] or r[5])
+        return out
+
+    def stats(self) -> dict:
+        ann = self._ann
+        manifest = self.read_manifest()
+        index_info = ann.describe() if ann is not None else manifest.get("index", {})
+        db_bytes = sum(p.stat().st_size for p in self.dir.glob(DB_NAME + "*") if p.is_file())
+        return {
+            "index_dir": str(self.dir),
+            "documents": self.count_documents(),
+            "sentences": self.count_sentences(),
+            "embedding_model": self.model,
+            "dimension": self.dimension,
+            "vector_index": index_info,
+            "schema_version": SCHEMA_VERSION,
+            "database_bytes": db_bytes,
+            "vectors_bytes": self.vectors_path.stat().st_size if self.vectors_path.exists() else 0,
+        }
+
+
+def _statements(script: str) -> list[str]:
+    """Split the schema script into statements (triggers contain inner semicolons)."""
+    out, buffer = [], []
+    for line in script.strip().splitlines():
+        buffer.append(line)
+        joined = "\n".join(buffer).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buffer = []
+    return out

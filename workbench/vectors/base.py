@@ -1,0 +1,89 @@
+"""Base class for vector indexes keyed by sentence id (inner product on normalised vectors)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+class ANN:
+    """A FAISS index holding (id, vector) pairs; subclasses only say how the index is made."""
+
+    kind = "base"
+
+    def __init__(self, dimension: int, params: dict | None = None, index=None):
+        self.dimension = dimension
+        self.params = dict(params or {})
+        self.index = index
+
+    # -- construction -------------------------------------------------------------------
+    def make(self, n: int):
+        """Return an empty FAISS index ready to accept add_with_ids (subclasses override)."""
+        raise NotImplementedError
+
+    def train(self, vectors: np.ndarray) -> None:
+        """Train the index on sample vectors when the backend needs it."""
+        if not self.index.is_trained:
+            self.index.train(vectors)
+
+    def build(self, ids: np.ndarray, vectors: np.ndarray) -> ANN:
+        """Create, train and fill the index in one go."""
+        self.index = self.make(len(ids))
+        self.train(vectors)
+        self.add(ids, vectors)
+        return self
+
+    # -- updates ------------------------------------------------------------------------
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if len(ids):
+            self.index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+            )
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Remove ids; backends that cannot remove raise NotImplementedError (caller rebuilds)."""
+        if len(ids):
+            self.index.remove_ids(np.asarray(ids, dtype=np.int64))
+
+    # -- queries ------------------------------------------------------------------------
+    def count(self) -> int:
+        return 0 if self.index is None else int(self.index.ntotal)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) per query; missing slots have id -1."""
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        if self.count() == 0 or k <= 0:
+            shape = (len(queries), max(k, 0))
+            return np.zeros(shape, dtype=np.float32), -np.ones(shape, dtype=np.int64)
+        return self.index.search(queries, min(k, self.count()))
+
+    # -- persistence --------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> None:
+        """Write atomically: temp file in the same folder, fsync, then os.replace."""
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        os.chmod(tmp, 0o644)
+        try:
+            faiss.write_index(self.index, tmp)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def load(self, path: str | os.PathLike) -> ANN:
+        self.index = faiss.read_index(str(path))
+        self.configure()
+        return self
+
+    def configure(self) -> None:
+        """Apply search-time parameters after make/load (e.g. nprobe)."""
+
+    def describe(self) -> dict:
+        return {"type": self.kind, **self.params}

@@ -1,0 +1,39 @@
+"""Chooses and creates the vector index backend from the corpus size.
+
+CROSSOVER is where an IVF index starts to beat exact search, measured with
+benchmarks/ann_crossover.py (see README, "Vector index"). SQ8 compression is used above
+SQ8_ABOVE vectors to keep memory reasonable at a million sentences.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .base import ANN
+from .flat import Flat
+from .hnsw import HNSW
+from .ivf import IVF, ivf_params
+
+CROSSOVER = 50_000
+SQ8_ABOVE = 500_000
+BACKENDS: dict[str, type[ANN]] = {"flat": Flat, "ivf": IVF, "hnsw": HNSW}
+
+
+def choose(n: int) -> tuple[str, dict]:
+    """Backend kind and parameters for n vectors: exact below CROSSOVER, IVF above."""
+    if n < CROSSOVER:
+        return "flat", {}
+    return "ivf", ivf_params(n, "sq8" if n >= SQ8_ABOVE else "flat")
+
+
+def create(kind: str, dimension: int, params: dict | None = None) -> ANN:
+    """An empty backend object of the given kind (call .build or .load on it)."""
+    try:
+        return BACKENDS[kind](dimension, params)
+    except KeyError:
+        raise ValueError(f"unknown vector index type {kind!r}") from None
+
+
+def load(path: str | os.PathLike, kind: str, dimension: int, params: dict | None = None) -> ANN:
+    """Read a saved index of the given kind."""
+    return create(kind, dimension, params).load(path)

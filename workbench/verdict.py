@@ -1,0 +1,75 @@
+"""Stage 7: aggregate per-sentence stance into one verdict with a confidence.
+
+All thresholds live in VerdictParams so they can be tuned on held-out data in one place.
+Evidence weight = max(p_supports, p_refutes) * relevance, where relevance is the cosine
+similarity between claim and sentence mapped to [0, 1] above `min_relevance`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUPPORTED = "SUPPORTED"
+REFUTED = "REFUTED"
+CONFLICTING = "CONFLICTING"
+NOT_ENOUGH_INFO = "NOT_ENOUGH_INFO"
+VERDICTS = (SUPPORTED, REFUTED, CONFLICTING, NOT_ENOUGH_INFO)
+
+
+@dataclass(frozen=True)
+class VerdictParams:
+    """Decision thresholds (tuned by evaluation on held-out data, not on the default corpus)."""
+
+    min_relevance: float = 0.30  # cosine below this: the sentence is not about the claim
+    full_relevance: float = 0.60  # cosine at/above this counts as fully relevant
+    decide: float = 0.50  # weighted stance strength needed for SUPPORTED / REFUTED
+    conflict: float = 0.70  # both sides at/above this -> CONFLICTING
+
+
+DEFAULT_PARAMS = VerdictParams()
+
+
+def relevance_weight(cosine: float, params: VerdictParams = DEFAULT_PARAMS) -> float:
+    """Map cosine similarity to a weight in [0, 1]: 0 below min_relevance, 1 above full."""
+    if cosine < params.min_relevance:
+        return 0.0
+    span = max(params.full_relevance - params.min_relevance, 1e-9)
+    return min(1.0, 0.5 + 0.5 * (cosine - params.min_relevance) / span)
+
+
+def stance_label(p_supports: float, p_refutes: float, p_neutral: float) -> str:
+    """The most probable of supports / refutes / neutral."""
+    best = max((p_supports, "supports"), (p_refutes, "refutes"), (p_neutral, "neutral"))
+    return best[1]
+
+
+def evidence_score(
+    p_supports: float, p_refutes: float, cosine: float, params: VerdictParams = DEFAULT_PARAMS
+) -> float:
+    """How much a sentence matters for the verdict: stance strength times relevance."""
+    return max(p_supports, p_refutes) * relevance_weight(cosine, params)
+
+
+def decide(
+    probs: list[tuple[float, float, float]],
+    cosines: list[float],
+    params: VerdictParams = DEFAULT_PARAMS,
+) -> tuple[str, float]:
+    """Verdict and confidence in [0, 1] from per-evidence (p_sup, p_ref, p_neu) and cosines.
+
+    support/refute strength = the best relevance-weighted probability on each side.
+    Both >= conflict -> CONFLICTING; the stronger side >= decide -> that side;
+    otherwise NOT_ENOUGH_INFO (nothing relevant, or only neutral evidence).
+    """
+    support = refute = 0.0
+    for (p_sup, p_ref, _p_neu), cosine in zip(probs, cosines):
+        weight = relevance_weight(cosine, params)
+        support = max(support, p_sup * weight)
+        refute = max(refute, p_ref * weight)
+    if support >= params.conflict and refute >= params.conflict:
+        return CONFLICTING, round(min(support, refute), 4)
+    if max(support, refute) >= params.decide:
+        if support >= refute:
+            return SUPPORTED, round(support * (1.0 - 0.5 * refute), 4)
+        return REFUTED, round(refute * (1.0 - 0.5 * support), 4)
+    return NOT_ENOUGH_INFO, round(1.0 - max(support, refute), 4)

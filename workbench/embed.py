@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from .errors import WorkbenchError
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "default"}
 PROGRESS_THRESHOLD = 256  # show a progress bar only when embedding more texts than this
+_LOADED: dict[tuple[str, str], object] = {}  # one copy of each model per process
+_LOAD_LOCK = threading.Lock()
 
 
 def default_model_path() -> str:
@@ -110,7 +113,16 @@ class Embedder:
 
 
 def load_sentence_transformer(name: str, device: str = "cpu"):
-    """Load a SentenceTransformer by hub name or folder; failures become one clear sentence."""
+    """Load a SentenceTransformer by hub name or folder, once per process (cached)."""
+    with _LOAD_LOCK:
+        key = (name, device)
+        if key not in _LOADED:
+            _LOADED[key] = _load(name, device)
+        return _LOADED[key]
+
+
+def _load(name: str, device: str):
+    """Load without caching; failures become one clear sentence (WorkbenchError)."""
     quiet_transformers()
     if name == DEFAULT_MODEL:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -81,7 +81,12 @@ class StanceModel:
             import torch
             from sentence_transformers import CrossEncoder
 
-            model = CrossEncoder(target, device="cpu", max_length=max_length)
+            model = CrossEncoder(
+                target,
+                device="cpu",
+                max_length=max_length,
+                model_kwargs={"dtype": torch.float32},  # shipped weights are fp16
+            )
             model = model.to(torch.float32)
             model.eval()
         except WorkbenchError:

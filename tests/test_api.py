@@ -1,0 +1,108 @@
+"""The Python API other modules code against: check, check_many and the output contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import CheckResult, Evidence, Workbench, WorkbenchError
+from workbench.api import EVIDENCE_FIELDS
+from workbench.verdict import VERDICTS
+
+from .conftest import SEED_CLAIM
+
+CONTRACT = {"id", "claim", "verdict", "confidence", "evidence"}
+EVIDENCE_KEYS = {
+    "doc_id",
+    "title",
+    "date",
+    "source",
+    "sentence",
+    "start",
+    "end",
+    "context",
+    "stance",
+    "p_supports",
+    "p_refutes",
+    "p_neutral",
+    "score",
+}
+
+
+def assert_contract(result: dict, wb: Workbench) -> None:
+    assert set(result) == CONTRACT
+    assert result["verdict"] in VERDICTS
+    assert 0.0 <= result["confidence"] <= 1.0
+    scores = [e["score"] for e in result["evidence"]]
+    assert scores == sorted(scores, reverse=True)
+    for ev in result["evidence"]:
+        assert set(ev) == EVIDENCE_KEYS
+        assert ev["stance"] in ("supports", "refutes", "neutral")
+        assert abs(ev["p_supports"] + ev["p_refutes"] + ev["p_neutral"] - 1) < 1e-3
+        assert wb.document(ev["doc_id"]).text[ev["start"] : ev["end"]] == ev["sentence"]
+
+
+def test_evidence_fields_match_the_contract():
+    assert set(EVIDENCE_FIELDS) == EVIDENCE_KEYS
+
+
+def test_check_contract_with_tiny_model(seed_index_master, tiny_stance):
+    with Workbench.open(seed_index_master, stance_model=str(tiny_stance)) as wb:
+        result = wb.check(SEED_CLAIM, top_k=5, claim_id="c1")
+        assert isinstance(result, CheckResult) and isinstance(result.evidence[0], Evidence)
+        assert result.id == "c1" and len(result.evidence) == 5
+        assert_contract(result.to_dict(), wb)
+        assert wb.db_path.name == "workbench.db" and wb.db_path.exists()
+
+
+def test_check_many_matches_check(seed_index_master, tiny_stance):
+    claims = [
+        {"id": "a", "claim": SEED_CLAIM},
+        "At least 32 people were killed.",
+        {"id": "e", "claim": "   "},
+        {"id": "d", "claim": "Ceasefire", "date": "2023-13-45"},
+    ]
+    calls = []
+    with Workbench.open(seed_index_master, stance_model=str(tiny_stance)) as wb:
+        results = list(wb.check_many(claims, top_k=4, progress_callback=lambda *a: calls.append(a)))
+        single = wb.check(SEED_CLAIM, top_k=4, claim_id="a")
+    assert [r.id for r in results] == ["a", "2", "e", "d"]
+    assert results[0].verdict == single.verdict
+    assert [e.sentence for e in results[0].evidence] == [e.sentence for e in single.evidence]
+    for batched, alone in zip(results[0].evidence, single.evidence):
+        assert batched.p_supports == pytest.approx(alone.p_supports, abs=1e-3)
+    assert results[2].error and "empty" in results[2].error and results[2].evidence == []
+    assert results[3].error and "2023-13-45" in results[3].error
+    assert calls[-1][:2] == (4, 4)
+
+
+def test_bad_inputs_raise_one_sentence(seed_index_master, tiny_stance):
+    with Workbench.open(seed_index_master, stance_model=str(tiny_stance)) as wb:
+        for kwargs in (
+            {"claim": ""},
+            {"claim": "x", "date": "13/11/2023"},
+            {"claim": "x", "top_k": 0},
+        ):
+            with pytest.raises(WorkbenchError) as info:
+                wb.check(**kwargs)
+            assert "\n" not in str(info.value)
+
+
+def test_check_without_stance_model_says_so(seed_index_master, monkeypatch, tmp_path):
+    import workbench.stance as stance
+
+    monkeypatch.setattr(stance, "DEFAULT_STANCE_PATH", tmp_path / "none")
+    with Workbench.open(seed_index_master) as wb:
+        with pytest.raises(WorkbenchError, match="No stance model is installed"):
+            wb.check(SEED_CLAIM)
+        assert wb.search(SEED_CLAIM, top_k=1)  # retrieval still works
+
+
+def test_add_progress_callback(tmp_path, embedder):
+    (tmp_path / "a.txt").write_text("One.")
+    (tmp_path / "b.txt").write_text("Two.")
+    seen = []
+    with Workbench.open(tmp_path / "ix") as wb:
+        wb.add(
+            [tmp_path / "a.txt", tmp_path / "b.txt"], progress_callback=lambda *a: seen.append(a)
+        )
+    assert [s[:2] for s in seen] == [(1, 2), (2, 2)]

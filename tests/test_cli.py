@@ -1,0 +1,181 @@
+"""The command line, through click's CliRunner (same process, shared model cache)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from workbench.cli import main
+
+from .conftest import ROOT, SEED_CLAIM, SEED_DIR
+
+CLAIMS = ROOT / "claims" / "karabakh.csv"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_index_add_twice_changes_nothing(run, tmp_path, embedder):
+    ix = tmp_path / "ix"
+    first = run("index", "add", SEED_DIR, "--index", ix, "--json")
+    assert first.exit_code == 0, first.output
+    assert len(json.loads(first.stdout)["added"]) == 1
+    before = (ix / "vectors.faiss").stat().st_mtime_ns, (ix / "manifest.json").read_text()
+    second = run("index", "add", SEED_DIR, "--index", ix, "--json")
+    report = json.loads(second.stdout)
+    assert second.exit_code == 0 and report["added"] == [] and len(report["unchanged"]) == 1
+    assert ((ix / "vectors.faiss").stat().st_mtime_ns, (ix / "manifest.json").read_text()) == before
+    plain = run("index", "add", SEED_DIR, "--index", ix)
+    assert "0 added, 0 updated, 1 unchanged" in plain.stdout
+
+
+def test_index_list_stats_remove(run, seed_index):
+    listing = json.loads(run("index", "list", "--index", seed_index, "--json").stdout)
+    assert len(listing) == 1 and listing[0]["date"] == "2023-11-13"
+    doc_id = listing[0]["doc_id"]
+    assert doc_id in run("index", "list", "--index", seed_index).stdout
+    stats = json.loads(run("index", "stats", "--index", seed_index, "--json").stdout)
+    assert stats["documents"] == 1 and stats["sentences"] == 19
+    assert stats["vector_index"]["type"] == "flat"
+    removed = run("index", "remove", doc_id, "--index", seed_index, "--json")
+    assert json.loads(removed.stdout) == {"doc_id": doc_id, "removed": True}
+    again = run("index", "remove", doc_id, "--index", seed_index)
+    assert again.exit_code == 1 and "No document with id" in again.stderr
+
+
+def test_add_reports_bad_files_and_exits_1(run, tmp_path, embedder):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "good.txt").write_text("Fine text.")
+    (tmp_path / "docs" / "bad.pdf").write_bytes(b"not a pdf")
+    result = run("index", "add", tmp_path / "docs", "--index", tmp_path / "ix")
+    assert result.exit_code == 1
+    assert "1 added" in result.stdout and "bad.pdf" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_errors_are_one_line_without_traceback(run, tmp_path, seed_index):
+    missing = run("index", "list", "--index", tmp_path / "nope")
+    assert missing.exit_code == 1 and missing.stderr.startswith("Error: No index found")
+    empty = run("check", "  ", "--index", seed_index)
+    assert empty.exit_code == 1 and "claim is empty" in empty.stderr
+    mismatch = run("index", "add", SEED_DIR, "--index", seed_index, "--model", "other/model")
+    assert mismatch.exit_code == 1 and "all-MiniLM-L6-v2" in mismatch.stderr
+    for result in (missing, empty, mismatch):
+        assert "Traceback" not in result.output and result.stderr.count("\n") == 1
+
+
+def test_check_without_stance_model(run, seed_index, monkeypatch, tmp_path):
+    import workbench.stance as stance
+
+    monkeypatch.setattr(stance, "DEFAULT_STANCE_PATH", tmp_path / "none")
+    result = run("check", SEED_CLAIM, "--index", seed_index)
+    assert result.exit_code == 1
+    assert "No stance model is installed" in result.stderr and "--stance-model" in result.stderr
+    assert result.stdout == ""
+
+
+def test_check_json_and_text(run, seed_index, tiny_stance):
+    result = run(
+        "check",
+        SEED_CLAIM,
+        "--index",
+        seed_index,
+        "--stance-model",
+        tiny_stance,
+        "--json",
+        "--top-k",
+        "3",
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"id", "claim", "verdict", "confidence", "evidence"}
+    assert len(payload["evidence"]) == 3
+    text = run("check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance)
+    assert "Verdict:" in text.stdout and "2023-11-13" in text.stdout
+    bad_date = run("check", SEED_CLAIM, "--index", seed_index, "--date", "yesterday")
+    assert bad_date.exit_code == 1 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_verify_resumes_after_truncation(run, seed_index, tiny_stance, tmp_path):
+    out = tmp_path / "results.jsonl"
+    args = (
+        "verify",
+        CLAIMS,
+        "-o",
+        out,
+        "--index",
+        seed_index,
+        "--stance-model",
+        tiny_stance,
+        "--top-k",
+        "3",
+        "--quiet",
+    )
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    lines = out.read_text().splitlines()
+    n_claims = len(list(csv.DictReader(CLAIMS.open())))
+    assert len(lines) == n_claims >= 20
+    ids = [json.loads(line)["id"] for line in lines]
+    assert ids[0] == "k01"
+    # simulate a kill: drop the last 3 results and cut the next one mid-line
+    kept = "\n".join(lines[:-4]) + "\n" + lines[-4][: len(lines[-4]) // 2]
+    out.write_text(kept)
+    second = run(*args)
+    assert second.exit_code == 0, second.output
+    assert "Resuming" in second.stderr
+    again = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in again] == ids
+    third = run(*args)
+    assert "0 to go" in third.stderr and len(out.read_text().splitlines()) == n_claims
+
+
+def test_verify_csv_format(run, seed_index, tiny_stance, tmp_path):
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(
+        json.dumps({"id": 1, "claim": SEED_CLAIM, "date": "2023-12-01"})
+        + "\n"
+        + json.dumps({"claim": "Karabakh forces agreed to a ceasefire."})
+        + "\n"
+        + json.dumps({"id": "empty", "claim": ""})
+        + "\n"
+    )
+    out = tmp_path / "results.csv"
+    result = run(
+        "verify", claims, "-o", out, "--index", seed_index, "--stance-model", tiny_stance, "--quiet"
+    )
+    assert result.exit_code == 1 and "Claim empty" in result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert [r["id"] for r in rows] == ["1", "2"]
+    assert rows[0]["sentence"] and rows[0]["verdict"] and int(rows[0]["n_evidence"]) == 10
+    rerun = run(
+        "verify",
+        claims,
+        "-o",
+        out,
+        "--index",
+        seed_index,
+        "--stance-model",
+        tiny_stance,
+        "--quiet",
+        "--format",
+        "csv",
+    )
+    assert len(list(csv.DictReader(out.open()))) == 2 and "2 claims already" in rerun.stderr
+
+
+def test_verify_bad_claims_file(run, seed_index, tmp_path):
+    bad = tmp_path / "claims.csv"
+    bad.write_text("id,text\n1,hello\n")
+    result = run("verify", bad, "-o", tmp_path / "o.jsonl", "--index", seed_index)
+    assert result.exit_code == 1 and "no 'claim' column" in result.stderr

@@ -1,0 +1,147 @@
+"""The reviewer UI's presentation helpers: escaping, highlighting, uploads (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.ui import (
+    UploadError,
+    card_html,
+    check_upload,
+    document_html,
+    example_claims,
+    highlight,
+    parse_auth,
+    render_result,
+    safe_filename,
+    store_upload,
+    verdict_html,
+)
+
+EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def ev(stance, sentence="A sentence.", **kw):
+    base = {
+        "doc_id": "d1",
+        "title": "Title",
+        "date": "2023-11-13",
+        "source": "index/sources/a.txt",
+        "sentence": sentence,
+        "start": 10,
+        "end": 10 + len(sentence),
+        "context": f"Before. {sentence} After.",
+        "stance": stance,
+        "p_supports": 0.8,
+        "p_refutes": 0.1,
+        "p_neutral": 0.1,
+        "score": 0.7,
+    }
+    base.update(kw)
+    return base
+
+
+def test_highlight_escapes_before_marking():
+    out = highlight(f"x {EVIL} y", EVIL)
+    assert "<script>" not in out and "<img" not in out
+    assert (
+        out == "x <mark>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
+        "</mark> y"
+    )
+
+
+def test_highlight_when_sentence_not_in_context():
+    out = highlight("other <b>text</b>", "the <i>sentence</i>")
+    assert out.startswith("<mark>the &lt;i&gt;sentence&lt;/i&gt;</mark>")
+    assert "&lt;b&gt;" in out
+    assert highlight("", "s") == "<mark>s</mark>"
+
+
+def test_card_escapes_every_field():
+    html = card_html(
+        ev("supports", sentence=EVIL, title=EVIL, source="javascript:alert(1)", doc_id="'><x"),
+        1,
+    )
+    assert "<script" not in html and "<img" not in html and "'><x" not in html
+    assert "href" not in html  # only http(s) sources become links
+    link = card_html(ev("supports", source="https://example.org/?a=1&b=<x>"), 2)
+    assert "href='https://example.org/?a=1&amp;b=&lt;x&gt;'" in link
+    assert "rel='noopener noreferrer nofollow'" in link
+
+
+def test_render_result_sorts_cards_into_columns():
+    result = {
+        "id": None,
+        "claim": EVIL,
+        "verdict": "CONFLICTING",
+        "confidence": 0.61,
+        "evidence": [ev("supports", "S1."), ev("refutes", "R1."), ev("neutral", "N1.")],
+    }
+    verdict, sup, con, neu = render_result(result, 0.123)
+    assert "CONFLICTING" in verdict and "0.61" in verdict and "123 ms" in verdict
+    assert "<script" not in verdict
+    assert "S1." in sup and "R1." not in sup
+    assert "R1." in con and "S1." not in con
+    assert neu.startswith("<details") and "N1." in neu and "open" not in neu.split(">")[0]
+    assert "Supporting evidence" in sup and "Conflicting evidence" in con
+
+
+def test_not_enough_info_badge_label():
+    assert "NOT ENOUGH INFO" in verdict_html({"claim": "c", "verdict": "NOT_ENOUGH_INFO"})
+
+
+def test_document_view_is_escaped():
+    out = document_html({"doc_id": "d", "title": EVIL, "text": EVIL + "\nline two"})
+    assert "<script" not in out and "<img" not in out and "line two" in out
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../x.txt", "x.txt"),
+        ("..\\..\\win.md", "win.md"),
+        ("/etc/passwd", "passwd"),
+        (".bashrc", "bashrc"),
+        ("a b/c d.PDF", "c_d.pdf"),
+        ("..", "upload"),
+        ("", "upload"),
+        ("résumé 2024.txt", "r_sum_2024.txt"),
+        ("x" * 300 + ".csv", "x" * 100 + ".csv"),
+    ],
+)
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected
+
+
+def test_store_upload_stays_inside_uploads(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("hello")
+    uploads = tmp_path / "index" / "uploads"
+    dest = store_upload(src, uploads, "../../../evil.txt")
+    assert dest == (uploads / "evil.txt").resolve()
+    assert dest.read_text() == "hello"
+    src.write_text("edited")
+    assert store_upload(src, uploads, "evil.txt").read_text() == "edited"  # replaced in place
+    assert sorted(p.name for p in uploads.iterdir()) == ["evil.txt"]
+
+
+def test_check_upload_type_and_size(tmp_path):
+    ok = tmp_path / "a.md"
+    ok.write_text("x" * 100)
+    check_upload(ok, (".md",), 1000)
+    with pytest.raises(UploadError, match="cannot be added"):
+        check_upload(ok, (".txt",), 1000)
+    with pytest.raises(UploadError, match="limit is"):
+        check_upload(ok, (".md",), 10)
+
+
+def test_example_claims_come_from_claims_csv():
+    examples = example_claims()
+    assert ["Yerevan denies military presence in Karabakh", ""] in examples
+
+
+def test_parse_auth():
+    assert parse_auth("ana:s3:cret") == ("ana", "s3:cret")
+    assert parse_auth(None) is None
+    with pytest.raises(SystemExit):
+        parse_auth("nopassword")

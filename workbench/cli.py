@@ -272,5 +272,19 @@ def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_mode
         _fail(f"{errors} claims could not be checked (see above); fix them and rerun to resume.")
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", help="Require this login.")
+@index_option
+@model_option
+@stance_option
+def serve(host, port, auth, index_dir, model, stance_model) -> None:
+    """Open the reviewer UI on http://HOST:PORT (builds the index from sources/ if needed)."""
+    from .ui import serve as serve_ui
+
+    serve_ui(index_dir, host=host, port=port, auth=auth, model=model, stance_model=stance_model)
+
+
 if __name__ == "__main__":
     main()

@@ -28,6 +28,7 @@ from .verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stan
 ProgressCallback = Callable[[int, "int | None", str], None]
 EMBED_CHUNK = 512  # sentences embedded (and committed) together while adding
 CHECK_CHUNK = 16  # claims whose stance pairs are scored in one batch
+PROGRESS_MIN_FILES = 5  # fewer files: no per-file bar (a long single file gets an embedding bar)
 
 
 @dataclass
@@ -132,7 +133,7 @@ class Workbench:
         self.params = params
         self._embedder: Embedder | None = None
         self._stance: StanceModel | None = None
-        self._lock = threading.RLock()
+        self._load_lock = threading.Lock()  # models are loaded once, by one thread
 
     # -- opening ------------------------------------------------------------------------
     @classmethod
@@ -173,7 +174,7 @@ class Workbench:
         return store.read_manifest().get("embedding_model")
 
     def close(self) -> None:
-        with self._lock:
+        with self.store.writing():  # waits for a running add/remove to finish
             self.store.close()
 
     def __enter__(self) -> Workbench:
@@ -196,24 +197,28 @@ class Workbench:
     def embedder(self) -> Embedder:
         """The embedding model, loaded on first use and checked against the index dimension."""
         if self._embedder is None:
-            embedder = Embedder(self.model_name)
-            dim = embedder.dimension
-            if self.store.dimension is None:
-                self.store.set_model(self.model_name, dim)
-            elif self.store.dimension != dim:
-                raise WorkbenchError(
-                    f"Embedding model '{self.model_name}' gives {dim}-dimensional vectors but the "
-                    f"index in {self.index_dir} holds {self.store.dimension}-dimensional ones; "
-                    "use the index's own model or a new --index folder."
-                )
-            self._embedder = embedder
+            with self._load_lock:
+                if self._embedder is None:
+                    embedder = Embedder(self.model_name)
+                    dim = embedder.dimension
+                    if self.store.dimension is None:
+                        self.store.set_model(self.model_name, dim)
+                    elif self.store.dimension != dim:
+                        raise WorkbenchError(
+                            f"Embedding model '{self.model_name}' gives {dim}-dimensional vectors "
+                            f"but the index in {self.index_dir} holds {self.store.dimension}-"
+                            "dimensional ones; use the index's own model or a new --index folder."
+                        )
+                    self._embedder = embedder
         return self._embedder
 
     @property
     def stance(self) -> StanceModel:
         """The stance model, loaded on first use (WorkbenchError when none is installed)."""
         if self._stance is None:
-            self._stance = StanceModel(self.stance_model_name)
+            with self._load_lock:
+                if self._stance is None:
+                    self._stance = StanceModel(self.stance_model_name)
         return self._stance
 
     # -- adding and removing ----------------------------------------------------------------
@@ -254,12 +259,12 @@ class Workbench:
     ) -> AddReport:
         report = AddReport()
         bar = None
-        if progress:
+        if progress and (total is None or total >= PROGRESS_MIN_FILES):
             from tqdm import tqdm
 
             bar = tqdm(total=total, desc="Indexing", unit="file", file=sys.stderr)
-        with self._lock:
-            embedder = self.embedder
+        embedder = self.embedder
+        with self.store.writing():  # one writer at a time; checks go on meanwhile
             self.store.ensure_vectors()
             pending: list[tuple[ingest.SourceDocument, list]] = []
             pending_sentences = 0
@@ -280,14 +285,14 @@ class Workbench:
                         pending.append((doc, sentences))
                         pending_sentences += len(sentences)
                         if pending_sentences >= EMBED_CHUNK:
-                            self._commit(pending, embedder)
+                            self._commit(pending, embedder, own_bar=bar is None)
                             pending, pending_sentences = [], 0
                     if bar is not None:
                         bar.update(1)
                     if progress_callback is not None:
                         progress_callback(done, total, str(label))
                 if pending:
-                    self._commit(pending, embedder)
+                    self._commit(pending, embedder, own_bar=bar is None)
             finally:
                 if bar is not None:
                     bar.close()
@@ -305,9 +310,10 @@ class Workbench:
                 return "unchanged"
         return "updated" if current is not None else "added"
 
-    def _commit(self, pending: list, embedder: Embedder) -> None:
+    def _commit(self, pending: list, embedder: Embedder, own_bar: bool = True) -> None:
+        """Embed pending documents together, store them in one transaction, mirror in FAISS."""
         texts = [s.text for _, sentences in pending for s in sentences]
-        vecs = embedder.encode(texts)
+        vecs = embedder.encode(texts, progress=None if own_bar else False)
         batch, offset = [], 0
         for doc, sentences in pending:
             batch.append((doc, sentences, vecs[offset : offset + len(sentences)]))
@@ -317,7 +323,7 @@ class Workbench:
 
     def remove(self, doc_id: str) -> bool:
         """Remove one document; False when there is no such document."""
-        with self._lock:
+        with self.store.writing():
             self.store.ensure_vectors()
             old = self.store.delete_document(doc_id)
             if old is None:
@@ -328,16 +334,14 @@ class Workbench:
 
     # -- reading ----------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        with self._lock:
-            return self.store.documents()
+        return self.store.documents()
 
     def document(self, doc_id: str) -> Document | None:
         """A stored document with .text (the normalised text all offsets refer to), or None."""
-        with self._lock:
-            return self.store.document(doc_id)
+        return self.store.document(doc_id)
 
     def stats(self) -> dict:
-        with self._lock:
+        with self.store.snapshot():
             stats = self.store.stats()
             stats["stance_model"] = self.stance_model_name or str(
                 Path(__file__).resolve().parent / "models" / "stance"
@@ -348,8 +352,7 @@ class Workbench:
         """Hybrid retrieval only (no stance): the top_k sentences for the claim."""
         claim = _validate_claim(claim)
         date = _validate_date(date)
-        with self._lock:
-            return Retriever(self.store, self.embedder).search(claim, top_k, date)
+        return Retriever(self.store, self.embedder).search(claim, top_k, date)
 
     # -- checking ---------------------------------------------------------------------------
     def check(
@@ -360,11 +363,10 @@ class Workbench:
         date = _validate_date(date)
         if top_k < 1:
             raise WorkbenchError(f"top_k must be at least 1, not {top_k}.")
-        with self._lock:
-            stance = self.stance
-            hits = Retriever(self.store, self.embedder).search(text, top_k, date)
-            probs = stance.predict([(h.sentence, text) for h in hits])
-            return self._result(claim_id, text, date, hits, probs)
+        stance = self.stance
+        hits = Retriever(self.store, self.embedder).search(text, top_k, date)
+        probs = stance.predict([(h.sentence, text) for h in hits])
+        return self._result(claim_id, text, date, hits, probs)
 
     def check_many(
         self,
@@ -385,9 +387,8 @@ class Workbench:
 
             bar = tqdm(total=len(items), desc="Checking", unit="claim", file=sys.stderr)
         try:
-            with self._lock:
-                stance = self.stance
-                retriever = Retriever(self.store, self.embedder)
+            stance = self.stance
+            retriever = Retriever(self.store, self.embedder)
             done = 0
             for start in range(0, len(items), CHECK_CHUNK):
                 chunk = [
@@ -395,10 +396,9 @@ class Workbench:
                     for i, item in enumerate(items[start : start + CHECK_CHUNK])
                 ]
                 good = [c for c in chunk if c[3] is None]
-                with self._lock:
-                    hits = retriever.search_many([c[1] for c in good], top_k, [c[2] for c in good])
-                    pairs = [(h.sentence, c[1]) for c, hs in zip(good, hits) for h in hs]
-                    probs = stance.predict(pairs)
+                hits = retriever.search_many([c[1] for c in good], top_k, [c[2] for c in good])
+                pairs = [(h.sentence, c[1]) for c, hs in zip(good, hits) for h in hs]
+                probs = stance.predict(pairs)
                 by_id, offset = {}, 0
                 for c, hs in zip(good, hits):
                     by_id[id(c)] = self._result(

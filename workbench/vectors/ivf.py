@@ -47,8 +47,8 @@ class IVF(ANN):
         return index
 
     def train(self, vectors: np.ndarray) -> None:
-        # k-means needs ~40 points per cell; a sample of 256 per cell is plenty.
-        limit = 256 * self.params["nlist"]
+        # k-means needs ~40 points per cell (FAISS warns below 39); 64 per cell is plenty.
+        limit = 64 * self.params["nlist"]
         if len(vectors) > limit:
             rng = np.random.default_rng(0)
             vectors = vectors[rng.choice(len(vectors), limit, replace=False)]

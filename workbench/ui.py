@@ -223,6 +223,9 @@ def message_html(text: str, kind: str = "info") -> str:
     return f"<div class='wb-msg wb-msg-{esc(kind)}'>{esc(text)}</div>"
 
 
+NO_CLAIM_HTML = message_html("Check a claim in the Check tab first; its evidence appears here.")
+
+
 # --------------------------------------------------------------------------------------------
 # Files: upload names, type and size checks, example claims.
 # --------------------------------------------------------------------------------------------
@@ -447,21 +450,21 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
                 f" (confidence {_fmt(result.get('confidence'))})</div>"
             )
         else:
-            head = message_html("Check a claim in the Check tab first; its evidence appears here.")
+            head = NO_CLAIM_HTML
         slots_html, slots_radio, slots_col = [], [], []
         for i in range(MAX_SLOTS):
             if i < len(evidence):
-                slots_col.append(gr.Column(visible=True))
+                slots_col.append(gr.update(visible=True))
                 slots_html.append(card_html(evidence[i], i + 1))
-                slots_radio.append(gr.Radio(value=None))
+                slots_radio.append(gr.update(value=None))
             else:
-                slots_col.append(gr.Column(visible=False))
+                slots_col.append(gr.update(visible=False))
                 slots_html.append("")
-                slots_radio.append(gr.Radio(value=None))
+                slots_radio.append(gr.update(value=None))
         verdict = result.get("verdict") if result else None
         return (
             head,
-            gr.Radio(value=verdict),
+            gr.update(value=verdict),
             history_html(result),
             *slots_col,
             *slots_html,
@@ -568,7 +571,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         ]
 
     def corpus_refresh():
-        return docs_table(), gr.Dropdown(choices=doc_choices())
+        return docs_table(), gr.update(choices=doc_choices())
 
     def do_upload(files, progress=gr.Progress()):  # noqa: B008
         if not files:
@@ -596,7 +599,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         errs = list(getattr(report, "errors", []) or [])
         kind = "error" if (messages or errs) else "ok"
         text = "\n".join([summary, *messages, *errs])
-        return message_html(text, kind), docs_table(), gr.Dropdown(choices=doc_choices())
+        return message_html(text, kind), docs_table(), gr.update(choices=doc_choices())
 
     def do_open(doc_id):
         if not doc_id:
@@ -620,7 +623,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         return (
             message_html(msg, "ok" if removed else "error"),
             docs_table(),
-            gr.Dropdown(choices=doc_choices(), value=None),
+            gr.update(choices=doc_choices(), value=None),
             "",
         )
 
@@ -726,16 +729,18 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
                 neu_out = gr.HTML("", elem_id="neutral")
 
             with gr.Tab("Review", id="review", elem_id="tab-review"):
-                review_head = gr.HTML(review_fill(None)[0], elem_id="review-claim")
+                review_head = gr.HTML(NO_CLAIM_HTML, elem_id="review-claim")
                 slot_cols, slot_html, slot_radio = [], [], []
                 for i in range(MAX_SLOTS):
-                    with gr.Column(visible=False, elem_id=f"slot-{i + 1}") as col:
-                        slot_html.append(gr.HTML(""))
+                    with gr.Row(visible=False, elem_id=f"slot-{i + 1}", equal_height=False) as col:
+                        slot_html.append(gr.HTML("", scale=4))
                         slot_radio.append(
                             gr.Radio(
                                 choices=list(JUDGMENTS),
                                 label=f"Evidence #{i + 1}: your judgment",
                                 elem_id=f"judge-{i + 1}",
+                                scale=1,
+                                min_width=220,
                             )
                         )
                     slot_cols.append(col)
@@ -778,6 +783,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
                         "note",
                     ],
                     interactive=False,
+                    column_widths=["6%", "30%", "11%", "11%", "10%", "12%", "6%", "14%"],
                     elem_id="reviews-table",
                     wrap=True,
                 )
@@ -803,6 +809,9 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
                 docs_df = gr.Dataframe(
                     headers=["doc_id", "title", "date", "sentences", "source"],
                     interactive=False,
+                    column_widths=["30%", "40%", "10%", "8%", "12%"],
+                    max_chars=200,
+                    show_search="search",
                     elem_id="docs-table",
                     wrap=True,
                 )
@@ -830,6 +839,8 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
                 batch_df = gr.Dataframe(
                     headers=["id", "claim", "verdict", "confidence", "top evidence", "document"],
                     interactive=False,
+                    column_widths=["7%", "28%", "12%", "8%", "33%", "12%"],
+                    max_chars=300,
                     elem_id="batch-table",
                     wrap=True,
                 )
@@ -858,7 +869,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
             do_check, [claim_box, date_box], check_outputs, api_visibility="private"
         ).success(review_fill, [result_state], review_outputs, api_visibility="private")
         to_review_btn.click(
-            lambda: gr.Tabs(selected="review"), None, tabs, api_visibility="private"
+            lambda: gr.update(selected="review"), None, tabs, api_visibility="private"
         )
         save_btn.click(
             do_save_review,

@@ -145,3 +145,17 @@ def test_parse_auth():
     assert parse_auth(None) is None
     with pytest.raises(SystemExit):
         parse_auth("nopassword")
+
+
+def test_serve_command_and_app_options():
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+    from workbench.ui import build_parser
+
+    out = CliRunner().invoke(main, ["serve", "--help"])
+    assert out.exit_code == 0
+    for option in ("--index", "--host", "--port", "--auth"):
+        assert option in out.output
+    args = build_parser().parse_args([])
+    assert (args.index, args.host, args.port, args.auth) == ("index", "127.0.0.1", 7860, None)

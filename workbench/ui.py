@@ -693,7 +693,9 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
 
     # -- Layout --------------------------------------------------------------------------
 
-    with gr.Blocks(title="Claim fact-checking workbench") as demo:
+    # delete_cache: Gradio's copies of uploads and downloads (in <index>/ui-cache) older than
+    # a day are removed hourly, and all of them when the server restarts.
+    with gr.Blocks(title="Claim fact-checking workbench", delete_cache=(3600, 86400)) as demo:
         result_state = gr.State(None)
         gr.Markdown("## Claim fact-checking workbench")
         with gr.Tabs(elem_id="tabs") as tabs:
@@ -973,6 +975,7 @@ def serve(
     """Open (or build) the index and serve the reviewer UI. Returns the Blocks."""
     index_dir = Path(index_dir).resolve()
     cache_dir = index_dir / "ui-cache"
+    shutil.rmtree(cache_dir / "exports", ignore_errors=True)  # result files of the last run
     cache_dir.mkdir(parents=True, exist_ok=True)
     # Gradio serves its own upload/cache folder: keep it inside the index. Set before import.
     os.environ["GRADIO_TEMP_DIR"] = str(cache_dir)

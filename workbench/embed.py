@@ -21,6 +21,10 @@ _DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"
 PROGRESS_THRESHOLD = 256  # show a progress bar only when embedding more texts than this
 _LOADED: dict[tuple[str, str], object] = {}  # one copy of each model per process
 _LOAD_LOCK = threading.Lock()
+# A model's fast tokenizer cannot be used by two threads at once ("Already borrowed"), so each
+# loaded model is used by one thread at a time, one batch at a time (others wait one batch).
+_MODEL_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
 
 
 def default_model_path() -> str:
@@ -102,14 +106,27 @@ class Embedder:
         return self._encode(texts)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        model = self.model
+        lock = model_lock(self.name, self.device)
+        parts = []
+        for i in range(0, len(texts), self.batch_size):
+            with lock:
+                parts.append(
+                    model.encode(
+                        texts[i : i + self.batch_size],
+                        batch_size=self.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
+                )
+        return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+def model_lock(name: str, device: str = "cpu") -> threading.Lock:
+    """The lock that serialises use of one loaded model across threads."""
+    with _LOCKS_LOCK:
+        return _MODEL_LOCKS.setdefault((name, device), threading.Lock())
 
 
 def load_sentence_transformer(name: str, device: str = "cpu"):

@@ -86,7 +86,8 @@ class Retriever:
         if not claims or self.store.count_sentences() == 0 or top_k <= 0:
             return [[] for _ in claims]
         queries = self.embedder.encode(list(claims), progress=False)
-        return [self._search(c, q, top_k, d) for c, q, d in zip(claims, queries, dates)]
+        with self.store.snapshot():  # one committed state, even while documents are added
+            return [self._search(c, q, top_k, d) for c, q, d in zip(claims, queries, dates)]
 
     def _search(self, claim: str, query: np.ndarray, top_k: int, date: str | None) -> list[Hit]:
         depth = max(self.candidates, top_k * 4) * (4 if date else 1)

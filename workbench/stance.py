@@ -8,6 +8,7 @@ neutral) works.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,7 @@ class StanceModel:
                 "pass --stance-model with a complete CrossEncoder folder."
             ) from exc
         self.model = model
+        self._lock = threading.Lock()  # one thread at a time (the tokenizer is not re-entrant)
         self.order = label_order(getattr(model.model.config, "id2label", None) or {})
 
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
@@ -108,13 +110,14 @@ class StanceModel:
             return np.zeros((0, 3), dtype=np.float32)
         import torch
 
-        logits = self.model.predict(
-            [(str(e), str(c)) for e, c in pairs],
-            batch_size=batch_size,
-            activation_fn=torch.nn.Identity(),  # raw logits; softmax below
-            apply_softmax=False,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            logits = self.model.predict(
+                [(str(e), str(c)) for e, c in pairs],
+                batch_size=batch_size,
+                activation_fn=torch.nn.Identity(),  # raw logits; softmax below
+                apply_softmax=False,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         logits = np.asarray(logits, dtype=np.float64).reshape(len(pairs), -1)
         return softmax(logits)[:, self.order].astype(np.float32)

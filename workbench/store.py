@@ -5,15 +5,23 @@ float32 blobs, and an FTS5 table for BM25. The FAISS file is a cache keyed by se
 write generation counter in SQLite and in the manifest tells whether it is in step, and when it is
 missing, corrupt or stale it is rebuilt from the blobs. So a kill at any moment leaves an index
 that opens with every committed document and nothing half-written.
+
+Concurrency: one writer at a time (a lock in this process, BEGIN IMMEDIATE across processes);
+readers never wait for a long build. Each reading thread has its own SQLite connection and reads
+one committed snapshot (snapshot()), so it never sees a half-added batch; the in-memory FAISS
+index is mutated only briefly under a lock, and rebuilt indexes are swapped in whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
 import tempfile
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,7 +133,11 @@ def write_json_atomic(path: Path, payload: dict) -> None:
 
 
 class Store:
-    """SQLite + FAISS index in one folder. Not thread-safe; one Store per thread/process."""
+    """SQLite + FAISS index in one folder, shared by the threads of one process.
+
+    Writes go through writing() (one writer thread at a time, on the writer connection);
+    every other thread reads on its own connection.
+    """
 
     def __init__(self, index_dir: str | os.PathLike, create: bool = True):
         self.dir = Path(index_dir)
@@ -146,6 +158,14 @@ class Store:
                 ) from exc
         self._ann: vectors.ANN | None = None
         self._ann_generation = -1
+        self._ann_max_id = -1  # highest sentence id in the in-memory index (for catching up)
+        self._ann_lock = threading.Lock()  # held while the in-memory index is searched/changed
+        self._refresh_lock = threading.Lock()  # one thread reloads/rebuilds it at a time
+        self._write_lock = threading.RLock()
+        self._writer: int | None = None  # thread id inside writing(), if any
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         self._stale = False
         self._dirty = False
         self.conn = self._connect()
@@ -166,7 +186,7 @@ class Store:
                     f"workbench supports ({SCHEMA_VERSION}); upgrade the workbench package."
                 )
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
             conn.execute("PRAGMA foreign_keys=ON")
             if version < SCHEMA_VERSION:
                 with self._transaction(conn):
@@ -181,32 +201,90 @@ class Store:
             ) from exc
 
     class _Txn:
-        def __init__(self, conn: sqlite3.Connection):
+        def __init__(self, conn: sqlite3.Connection, store: Store | None = None):
             self.conn = conn
+            self.writing = store.writing() if store is not None else contextlib.nullcontext()
 
         def __enter__(self):
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.writing.__enter__()
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.writing.__exit__(None, None, None)
+                raise
             return self.conn
 
         def __exit__(self, exc_type, exc, tb):
-            if exc_type is None:
-                self.conn.execute("COMMIT")
-            else:
-                self.conn.execute("ROLLBACK")
+            try:
+                if exc_type is None:
+                    self.conn.execute("COMMIT")
+                else:
+                    self.conn.execute("ROLLBACK")
+            finally:
+                self.writing.__exit__(None, None, None)
             return False
 
     def _transaction(self, conn: sqlite3.Connection | None = None) -> Store._Txn:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (also KeyboardInterrupt)."""
-        return Store._Txn(conn or self.conn)
+        if conn is not None:
+            return Store._Txn(conn)
+        return Store._Txn(self.conn, self)
+
+    @contextlib.contextmanager
+    def writing(self):
+        """Make this thread the (only) writer: other writers wait, readers carry on."""
+        with self._write_lock:
+            previous, self._writer = self._writer, threading.get_ident()
+            try:
+                yield self
+            finally:
+                self._writer = previous
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection: the writer's inside writing(), else its own reader."""
+        if self._writer == threading.get_ident():
+            return self.conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self.conn is None:
+                raise WorkbenchError(f"The index in {self.dir} is closed; open it again.")
+            conn = sqlite3.connect(
+                self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def snapshot(self):
+        """Reads inside see one committed state of the database, whatever writers do meanwhile."""
+        conn = self.db
+        if conn is self.conn or conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
 
     def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
         if self.conn is not None:
             self.conn.close()
             self.conn = None
 
     # -- metadata -----------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
     def _set_meta(self, key: str, value: object) -> None:
@@ -249,32 +327,32 @@ class Store:
 
     # -- counts and listings ------------------------------------------------------------
     def count_documents(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def count_sentences(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM sentences").fetchone()[0]
 
     def document_hash(self, doc_id: str) -> str | None:
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT content_hash FROM documents WHERE doc_id = ?", (doc_id,)
         ).fetchone()
         return row[0] if row else None
 
     def find_by_hash(self, content_hash: str) -> str | None:
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT doc_id FROM documents WHERE content_hash = ? LIMIT 1", (content_hash,)
         ).fetchone()
         return row[0] if row else None
 
     def documents(self) -> list[DocumentInfo]:
-        rows = self.conn.execute(
+        rows = self.db.execute(
             "SELECT doc_id, title, date, source, n_sentences, added_at, url FROM documents "
             "ORDER BY doc_id"
         )
         return [DocumentInfo(*row) for row in rows]
 
     def document(self, doc_id: str) -> Document | None:
-        row = self.conn.execute(
+        row = self.db.execute(
             "SELECT doc_id, title, date, source, n_sentences, added_at, url, text, content_hash "
             "FROM documents WHERE doc_id = ?",
             (doc_id,),
@@ -351,10 +429,12 @@ class Store:
         return old
 
     # -- vectors ------------------------------------------------------------------------
-    def _iter_embeddings(self, chunk: int = 50_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        last = -1
+    def _iter_embeddings(
+        self, chunk: int = 50_000, after: int = -1
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        last = after
         while True:
-            rows = self.conn.execute(
+            rows = self.db.execute(
                 "SELECT id, embedding FROM sentences WHERE id > ? ORDER BY id LIMIT ?",
                 (last, chunk),
             ).fetchall()
@@ -371,15 +451,16 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(f"SELECT id, embedding FROM sentences WHERE id IN ({marks})", ids)
+        rows = self.db.execute(f"SELECT id, embedding FROM sentences WHERE id IN ({marks})", ids)
         return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
-    def rebuild_vectors(self) -> vectors.ANN:
-        """Rebuild the FAISS index from the embeddings stored in SQLite and save it."""
-        generation = self.generation
-        chunks = list(self._iter_embeddings())
+    def _build_vectors(self) -> tuple[vectors.ANN, int, int]:
+        """A fresh index from the embeddings in SQLite: (index, generation, max sentence id)."""
+        with self.snapshot():
+            generation = self.generation
+            chunks = list(self._iter_embeddings())
+            dim = self.dimension or (chunks[0][1].shape[1] if chunks else 1)
         n = sum(len(ids) for ids, _ in chunks)
-        dim = self.dimension or (chunks[0][1].shape[1] if chunks else 1)
         kind, params = vectors.choose(n)
         ann = vectors.create(kind, dim, params)
         if chunks:
@@ -388,17 +469,33 @@ class Store:
             ann.build(ids, vecs)
         else:
             ann.index = ann.make(0)
-        self._ann, self._ann_generation = ann, generation
-        self.save_vectors()
+        max_id = int(chunks[-1][0][-1]) if chunks else -1
+        return ann, generation, max_id
+
+    def _swap(self, ann: vectors.ANN, generation: int, max_id: int) -> None:
+        """Make `ann` the index searches use (readers switch over between two searches)."""
+        with self._ann_lock:
+            self._ann, self._ann_generation, self._ann_max_id = ann, generation, max_id
+
+    def rebuild_vectors(self, save: bool = True) -> vectors.ANN:
+        """Rebuild the FAISS index from the embeddings stored in SQLite (and save it)."""
+        ann, generation, max_id = self._build_vectors()
+        self._swap(ann, generation, max_id)
+        if save:
+            self.save_vectors()
         return ann
 
-    def _load_vectors(self) -> vectors.ANN | None:
+    def _load_vectors(self) -> tuple[vectors.ANN, int, int] | None:
         """The saved FAISS index if it matches the database, else None."""
         manifest = self.read_manifest()
         index_info = manifest.get("index") or {}
+        with self.snapshot() as conn:
+            generation = self.generation
+            n_sentences = self.count_sentences()
+            max_id = conn.execute("SELECT max(id) FROM sentences").fetchone()[0]
         if (
             not self.vectors_path.exists()
-            or manifest.get("generation") != self.generation
+            or manifest.get("generation") != generation
             or not index_info.get("type")
         ):
             return None
@@ -407,20 +504,66 @@ class Store:
             ann = vectors.load(self.vectors_path, index_info["type"], self.dimension or 0, params)
         except Exception:  # noqa: BLE001 - any unreadable file is rebuilt from SQLite
             return None
-        if ann.count() != self.count_sentences() or ann.index.d != (self.dimension or ann.index.d):
+        if ann.count() != n_sentences or ann.index.d != (self.dimension or ann.index.d):
             return None
-        return ann
+        return ann, generation, -1 if max_id is None else int(max_id)
+
+    def _catch_up(self) -> bool:
+        """Add sentences another process committed since the index was loaded (no removals)."""
+        ann = self._ann
+        if ann is None:
+            return False
+        with self.snapshot():
+            generation = self.generation
+            n_sentences = self.count_sentences()
+            chunks = list(self._iter_embeddings(after=self._ann_max_id))
+        n_new = sum(len(ids) for ids, _ in chunks)
+        if ann.count() + n_new != n_sentences:  # something was removed or replaced: rebuild
+            return False
+        max_id = self._ann_max_id
+        with self._ann_lock:
+            for ids, vecs in chunks:
+                if ann.index.d != vecs.shape[1]:
+                    return False
+                ann.add(ids, vecs)
+                max_id = int(ids[-1])
+            self._ann_generation, self._ann_max_id = generation, max_id
+        return True
 
     @property
     def ann(self) -> vectors.ANN:
-        """The vector index, in step with the database (reloaded or rebuilt when it is not)."""
+        """The vector index, in step with the database (reloaded or rebuilt when it is not).
+
+        While another thread of this process is writing, readers use the index as it is: the
+        writer adds each committed batch to it, and sentences it does not hold yet are still
+        found by BM25.
+        """
+        me = threading.get_ident()
+        if self._ann is not None and self._writer is not None and self._writer != me:
+            return self._ann
         generation = self.generation
         if self._ann is None or self._ann_generation != generation:
-            ann = self._load_vectors()
-            if ann is None:
-                return self.rebuild_vectors()
-            self._ann, self._ann_generation = ann, generation
+            with self._refresh_lock:
+                if self._ann is None or self._ann_generation != self.generation:
+                    self._refresh(writer=self._writer == me)
         return self._ann
+
+    def _refresh(self, writer: bool) -> None:
+        loaded = self._load_vectors()
+        if loaded is not None:
+            self._swap(*loaded)
+            return
+        if writer:
+            self.rebuild_vectors()
+        elif not self._catch_up():
+            if self._write_lock.acquire(blocking=False):  # nobody writing here: repair the file
+                try:
+                    with self.writing():
+                        self.rebuild_vectors()
+                finally:
+                    self._write_lock.release()
+            else:
+                self.rebuild_vectors(save=False)  # only writers write files
 
     def apply_vectors(self, added: list[int], vecs: np.ndarray, removed: list[int]) -> None:
         """Mirror a committed write in the in-memory index (call ensure_vectors() before it).
@@ -433,14 +576,18 @@ class Store:
             self._stale = True
             return
         try:
-            ann.remove(np.asarray(removed, dtype=np.int64))
-            ann.add(np.asarray(added, dtype=np.int64), vecs)
+            with self._ann_lock:
+                ann.remove(np.asarray(removed, dtype=np.int64))
+                ann.add(np.asarray(added, dtype=np.int64), vecs)
+                if len(added):
+                    self._ann_max_id = max(self._ann_max_id, int(max(added)))
         except NotImplementedError:
             self._stale = True
             return
         self._dirty = True
         if ann.count() != self.count_sentences():  # another process wrote meanwhile
             self._stale = True
+            return
         self._ann_generation = self.generation
 
     def finish_vectors(self) -> None:
@@ -463,7 +610,16 @@ class Store:
     def ensure_vectors(self) -> None:
         """Bring the in-memory index in step with the database before a batch of writes."""
         self._stale = self._dirty = False
+        self._remove_stale_temp_files()
         _ = self.ann
+
+    def _remove_stale_temp_files(self, age_s: float = 600.0) -> None:
+        """Delete temp files a killed writer left behind (old enough not to be in use)."""
+        now = time.time()
+        for tmp in self.dir.glob("*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - tmp.stat().st_mtime > age_s:
+                    tmp.unlink()
 
     def save_vectors(self) -> None:
         """Write the FAISS file, then the manifest (both atomic)."""
@@ -490,7 +646,9 @@ class Store:
         write_json_atomic(self.manifest_path, payload)
 
     def search_vectors(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        scores, ids = self.ann.search(query.reshape(1, -1), k)
+        ann = self.ann
+        with self._ann_lock:
+            scores, ids = ann.search(query.reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     # -- BM25 and sentence lookups ------------------------------------------------------
@@ -498,7 +656,7 @@ class Store:
         """FTS5 bm25() ranking (lower is better in SQLite; returned as positive scores)."""
         if not match:
             return []
-        rows = self.conn.execute(
+        rows = self.db.execute(
             "SELECT rowid, bm25(sentences_fts) AS rank FROM sentences_fts "
             "WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
             (match, k),
@@ -510,7 +668,7 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
+        rows = self.db.execute(
             "SELECT s.id, s.doc_id, s.position, s.start_char, s.end_char, s.text, d.title, d.date,"
             " d.source, d.url, (SELECT substr(d.text, min(n.start_char) + 1,"
             "   max(n.end_char) - min(n.start_char)) FROM sentences n"

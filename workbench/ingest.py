@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -26,6 +27,16 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {".pdf"}
+MAX_FILE_MB = 100  # default per-file limit; WORKBENCH_MAX_FILE_MB overrides it
+
+
+def max_file_bytes() -> int:
+    """The largest file `add` reads (bytes): WORKBENCH_MAX_FILE_MB, else MAX_FILE_MB."""
+    try:
+        return int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", MAX_FILE_MB)) * 1_000_000)
+    except ValueError:
+        return MAX_FILE_MB * 1_000_000
+
 
 _DATE_LINE = re.compile(r"\A\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -90,14 +101,29 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield path
 
 
-def _read_text_file(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise WorkbenchError(f"{path} looks like a binary file, not text; skipped it.")
+def _check_binary(path: Path, head: bytes) -> None:
+    if b"\x00" in head[:4096]:
+        raise WorkbenchError(
+            f"{path} looks like a binary file, not text; skipped it (convert it to text first)."
+        )
+
+
+def _decode(path: Path, data: bytes, where: str = "") -> str:
+    """UTF-8 text (BOM dropped); invalid bytes are an error naming the line."""
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise WorkbenchError(
+            f"{where or path} is not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save it as UTF-8 and add it again."
+        ) from None
+
+
+def _read_text_file(path: Path) -> str:
+    data = path.read_bytes()
+    _check_binary(path, data)
+    return _decode(path, data)
 
 
 def split_metadata(text: str) -> tuple[str, dict[str, str]]:
@@ -129,7 +155,9 @@ def fallback_title(text: str, limit: int = 80) -> str:
 def _make(doc_id: str, text: str, title: str | None, date: object, source: str, url=None):
     text = normalize_text(text).strip()
     if not text:
-        raise WorkbenchError(f"{source} contains no text; nothing to index.")
+        raise WorkbenchError(
+            f"{source} contains no text to index; skipped it (add text to it, or leave it out)."
+        )
     title = normalize_text(title).strip() if title else ""
     return SourceDocument(
         doc_id=doc_id,
@@ -201,15 +229,22 @@ def load_pdf(path: Path) -> SourceDocument:
 
 
 def _iter_jsonl(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+    with open(path, "rb") as handle:
+        _check_binary(path, handle.read(4096))
+        handle.seek(0)
+        for number, raw in enumerate(handle, start=1):
             where = f"line {number} of {path}"
             try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield where, None, f"{where} is not valid UTF-8; save the file as UTF-8 (skipped)."
+                continue
+            if not line.strip():
+                continue
+            try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
-                yield where, None, f"{where} is not valid JSON; skipped it."
+            except json.JSONDecodeError as exc:
+                yield where, None, f"{where} is not valid JSON ({exc.msg}); fix it (skipped it)."
                 continue
             if not isinstance(record, dict):
                 yield where, None, f"{where} is not a JSON object; skipped it."
@@ -218,19 +253,42 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
 
 
 def _iter_csv(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
+    """Rows of a CSV file; a malformed row is reported by its (first) line number."""
     csv.field_size_limit(sys.maxsize)
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
-            raise WorkbenchError(
-                f"{path} has no 'text' column; a CSV needs id,title,text,date,url."
-            )
-        for number, row in enumerate(reader, start=2):
+    data = path.read_bytes()
+    _check_binary(path, data)
+    text = _decode(path, data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise WorkbenchError(f"The header of {path} is not valid CSV ({exc}); fix it.") from None
+    names = [(h or "").strip().lower() for h in header or []]
+    if "text" not in names:
+        raise WorkbenchError(f"{path} has no 'text' column; a CSV needs id,title,text,date,url.")
+    line = reader.line_num
+    while True:
+        first = line + 1
+        where = f"row {first} of {path}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield where, None, f"{where} is not valid CSV ({exc}); fix its quoting (skipped it)."
+            return  # the reader cannot find the next row reliably after this
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(names):
             yield (
-                f"row {number} of {path}",
-                {k.strip().lower(): v for k, v in row.items() if k},
+                where,
                 None,
+                f"{where} has {len(row)} fields but the header has {len(names)}; quote fields "
+                "that contain commas (skipped it).",
             )
+            continue
+        yield where, {k: v for k, v in zip(names, row) if k}, None
 
 
 def record_document(record: dict, where: str, default_id: str, source: str) -> SourceDocument:
@@ -276,6 +334,12 @@ def load_path(path: Path) -> Iterator[tuple[SourceDocument | None, str | None]]:
         if suffix not in SUPPORTED_SUFFIXES:
             supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
             raise WorkbenchError(f"{path} has an unsupported type; supported: {supported}.")
+        size, limit = path.stat().st_size, max_file_bytes()
+        if size > limit:  # checked before reading anything
+            raise WorkbenchError(
+                f"{path} is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for one file; "
+                "split it into smaller files (or raise WORKBENCH_MAX_FILE_MB)."
+            )
         if suffix in RECORD_SUFFIXES:
             yield from load_records_file(path)
         elif suffix in HTML_SUFFIXES:

@@ -1,4 +1,5 @@
-"""Command line: `workbench index add|list|remove|stats`, `workbench check`, `workbench verify`.
+"""Command line: `workbench index add|list|remove|stats`, `workbench check`, `workbench verify`,
+`workbench eval`.
 
 A thin shell over workbench.api. Errors meant for people are printed as one sentence on
 stderr with exit code 1 (2 for usage errors); never a traceback (set WORKBENCH_DEBUG=1 for one).
@@ -286,5 +287,142 @@ def serve(host, port, auth, index_dir, model, stance_model) -> None:
     serve_ui(index_dir, host=host, port=port, auth=auth, model=model, stance_model=stance_model)
 
 
+@main.command("eval")
+@click.option(
+    "--dataset",
+    type=click.Choice(["climate-fever"]),
+    default=None,
+    help="Evaluate on a public data set (builds its evidence index; needs --data).",
+)
+@click.option(
+    "--data",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="The data set file, e.g. ../shared/data/climate-fever/climate-fever.jsonl.",
+)
+@click.option(
+    "--claims",
+    "claims_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Labelled claims .csv/.jsonl (id, claim, label[, date][, evidence]) to check "
+    "against --index.",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    default=None,
+    envvar="WORKBENCH_INDEX",
+    type=click.Path(file_okay=False),
+    help="Index folder: the one to check --claims against (default: index), or where to "
+    "build/reuse the --dataset index (default: a temporary folder).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["all", "dev", "test"]),
+    default="all",
+    show_default=True,
+    help="--dataset only: which claims (dev = even claim id, test = odd).",
+)
+@click.option("--tune", is_flag=True, help="--dataset only: tune verdict thresholds on dev.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N claims.")
+@click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--quiet", is_flag=True, help="No progress messages on stderr.")
+@model_option
+@stance_option
+@json_option
+def evaluate(
+    dataset,
+    data,
+    claims_file,
+    index_dir,
+    split,
+    tune,
+    limit,
+    top_k,
+    quiet,
+    model,
+    stance_model,
+    as_json,
+) -> None:
+    """Measure verdicts (accuracy, macro-F1, ECE) and evidence recall against gold labels."""
+    from .evaluate import evaluate_claims_file, evaluate_climate_fever, format_report
+
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    if bool(dataset) == bool(claims_file):
+        raise click.UsageError("Give either --dataset (with --data) or --claims (with --index).")
+    if dataset:
+        if not data:
+            raise click.UsageError("--dataset climate-fever needs --data PATH/climate-fever.jsonl.")
+        report = evaluate_climate_fever(
+            data, index_dir, stance_model, model, top_k, limit, split, tune, progress=say
+        )
+    else:
+        if split != "all" or tune:
+            raise click.UsageError("--split and --tune apply to --dataset only.")
+        report = evaluate_claims_file(
+            claims_file, index_dir or "index", stance_model, model, top_k, limit, progress=say
+        )
+    if as_json:
+        _print_json(report)
+    else:
+        click.echo(format_report(report))
+
+
 if __name__ == "__main__":
     main()
+
+
+@main.command("train-stance")
+@click.option("--data", "data_dir", default="../shared/data", show_default=True,
+              type=click.Path(file_okay=False, exists=True),
+              help="Folder holding nli/ and fever-symmetric/ (the public training sets).")
+@click.option("--out", "out_dir", default="workbench/models/stance", show_default=True,
+              type=click.Path(file_okay=False), help="Where to write the CrossEncoder folder.")
+@click.option("--pairs-dir", default=".train", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Compact train/valid pair files (built once, reused; never committed).")
+@click.option("--max-minutes", type=float, default=None,
+              help="Stop (with the learning rate decayed to zero) after this many minutes.")
+@click.option("--base", default=None,
+              help="Encoder to start from (default: the bundled all-MiniLM-L6-v2).")
+def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base) -> None:
+    """Train the stance model (3-way NLI cross-encoder) from public NLI / FEVER data."""
+    from pathlib import Path
+
+    from .train_stance import run
+
+    result = run(Path(data_dir), Path(out_dir), Path(pairs_dir), max_minutes, base,
+                 log=lambda msg: click.echo(msg, err=True))
+    _print_json(result)
+
+
+@main.command("eval-stance")
+@click.option("--data", "data_dir", default="../shared/data", show_default=True,
+              type=click.Path(file_okay=False, exists=True),
+              help="Folder holding fever-symmetric/, climate-fever/ and nli/sick/.")
+@click.option("--pairs-dir", default=".train", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Where the training recipe keeps its validation split (rebuilt if absent).")
+@click.option("--set", "sets", multiple=True,
+              type=click.Choice(["fever_symmetric", "fever_symmetric_v0.2_dev", "climate_fever",
+                                 "sick", "validation"]),
+              help="Evaluate only these sets (repeatable; default: all but v0.2 dev).")
+@stance_option
+@json_option
+def eval_stance(data_dir, pairs_dir, sets, stance_model, as_json) -> None:
+    """Accuracy, macro-F1 and confusion matrices of the stance model on held-out pair sets."""
+    from pathlib import Path
+
+    from .eval_stance import evaluate, format_text
+
+    kwargs = {"sets": tuple(sets)} if sets else {}
+    results = evaluate(stance_model, Path(data_dir), Path(pairs_dir),
+                       log=lambda msg: click.echo(msg, err=True), **kwargs)
+    if as_json:
+        _print_json(results)
+    else:
+        click.echo(format_text(results))

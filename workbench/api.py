@@ -110,10 +110,18 @@ def _validate_date(date: str | None) -> str | None:
     return parsed
 
 
+MAX_CLAIM_CHARS = 2000
+
+
 def _validate_claim(claim: object) -> str:
     text = normalize_text(str(claim) if claim is not None else "").strip()
     if not text:
         raise WorkbenchError("The claim is empty; give a sentence to check.")
+    if len(text) > MAX_CLAIM_CHARS:
+        raise WorkbenchError(
+            f"The claim is {len(text)} characters long, over the {MAX_CLAIM_CHARS}-character "
+            "limit; check one statement at a time."
+        )
     return text
 
 
@@ -427,6 +435,8 @@ class Workbench:
             raw_id = item.get("id")
             claim_id = str(raw_id) if raw_id is not None and str(raw_id) != "" else str(index + 1)
             claim, date = item.get("claim"), item.get("date")
+            if item.get("error"):  # a line read_claims could not read
+                return claim_id, "" if claim is None else str(claim), None, str(item["error"])
         else:
             claim_id, claim, date = str(index + 1), item, None
         try:

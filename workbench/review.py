@@ -18,7 +18,9 @@ Exports:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -151,6 +153,7 @@ class ReviewStore:
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA foreign_keys=ON")
         con.execute("PRAGMA busy_timeout=30000")
+        con.execute("PRAGMA synchronous=FULL")  # a saved review survives a power cut
         return con
 
     def _ensure_schema(self) -> None:
@@ -360,18 +363,32 @@ class ReviewStore:
     def export_jsonl(self, path: str | Path, reviews: list[Review] | None = None) -> int:
         """Write one JSON object per reviewed claim (latest review); returns the count."""
         reviews = self.reviewed_claims() if reviews is None else reviews
-        with open(path, "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reviews)
+        text = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reviews)
+        _write_atomic(path, text)
         return len(reviews)
 
     def export_claimreview(self, path: str | Path, reviews: list[Review] | None = None) -> int:
         """Write a JSON-LD array of schema.org ClaimReview objects; returns the count."""
         reviews = self.reviewed_claims() if reviews is None else reviews
         docs = [to_claimreview(r) for r in reviews]
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(docs, f, ensure_ascii=False, indent=2)
-            f.write("\n")
+        _write_atomic(path, json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
         return len(docs)
+
+
+def _write_atomic(path: str | Path, text: str) -> None:
+    """Temp file in the same folder, fsync, rename: a kill never leaves half an export."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _as_judgment(e: Mapping | EvidenceJudgment) -> EvidenceJudgment:

@@ -27,7 +27,6 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .review import JUDGMENTS, VERDICTS, ReviewError, ReviewStore
+from .ui_api import register_api
 
 DEFAULT_PORT = 7860
 MAX_UPLOAD_MB = 20
@@ -310,7 +310,8 @@ def example_claims(claims_dir: Path | None = None, limit: int = 50) -> list[list
 
 
 # --------------------------------------------------------------------------------------------
-# The app: engine calls (serialised with a lock) and Gradio handlers.
+# The app: engine calls (the engine is thread-safe: checks go on while a writer adds) and
+# Gradio handlers.
 # --------------------------------------------------------------------------------------------
 
 
@@ -331,7 +332,6 @@ class ReviewerApp:
         self.uploads_dir = self.index_dir / "uploads"
         self.cache_dir = self.index_dir / "ui-cache"
         self.max_upload_bytes = int(max_upload_mb * 1_000_000)
-        self.lock = threading.RLock()
         self.reviews = ReviewStore(wb.db_path)
 
     # -- engine calls --------------------------------------------------------------------
@@ -340,19 +340,16 @@ class ReviewerApp:
         claim = (claim or "").strip()
         date = (date or "").strip() or None
         t0 = time.perf_counter()
-        with self.lock:
-            result = self.wb.check(claim, date=date, top_k=TOP_K).to_dict()
+        result = self.wb.check(claim, date=date, top_k=TOP_K).to_dict()
         if date:
             result["date"] = date
         return result, time.perf_counter() - t0
 
     def documents(self) -> list[dict]:
-        with self.lock:
-            return [_doc_info(d) for d in self.wb.documents()]
+        return [_doc_info(d) for d in self.wb.documents()]
 
     def add_files(self, paths: list[Path], progress: Callable | None = None) -> Any:
-        with self.lock:
-            return self.wb.add([str(p) for p in paths], progress=False, progress_callback=progress)
+        return self.wb.add([str(p) for p in paths], progress=False, progress_callback=progress)
 
     def export_dir(self) -> Path:
         d = self.cache_dir / "exports" / time.strftime("%Y%m%d-%H%M%S")
@@ -605,8 +602,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         if not doc_id:
             return message_html("Choose a document to open.", "error")
         try:
-            with app.lock:
-                doc = app.wb.document(doc_id)
+            doc = app.wb.document(doc_id)
         except errors as exc:
             return message_html(str(exc), "error")
         if doc is None:
@@ -617,8 +613,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         if not doc_id:
             msg = message_html("Choose a document to remove.", "error")
             return msg, gr.skip(), gr.skip(), gr.skip()
-        with app.lock:
-            removed = app.wb.remove(doc_id)
+        removed = app.wb.remove(doc_id)
         msg = f"Removed {doc_id}." if removed else f"{doc_id} was not in the index."
         return (
             message_html(msg, "ok" if removed else "error"),
@@ -653,7 +648,6 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         t0 = time.perf_counter()
         try:
             with (
-                app.lock,
                 ResultWriter(jsonl_path, "jsonl") as out_jsonl,
                 ResultWriter(csv_path, "csv") as out_csv,
             ):
@@ -914,6 +908,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
             [batch_msg, batch_df, batch_jsonl, batch_csv],
             api_visibility="private",
         )
+        register_api(app)  # /check_claim, /save_review, /add_text for scripts (ui_api.py)
         demo.load(corpus_refresh, None, [docs_df, doc_pick], api_visibility="private").then(
             do_list_reviews, filters, reviews_df, api_visibility="private"
         )

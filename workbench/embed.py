@@ -7,6 +7,7 @@ can be used instead; it is loaded with the library's own loading code.
 
 from __future__ import annotations
 
+import collections
 import os
 import sys
 import threading
@@ -23,8 +24,45 @@ _LOADED: dict[tuple[str, str], object] = {}  # one copy of each model per proces
 _LOAD_LOCK = threading.Lock()
 # A model's fast tokenizer cannot be used by two threads at once ("Already borrowed"), so each
 # loaded model is used by one thread at a time, one batch at a time (others wait one batch).
-_MODEL_LOCKS: dict[tuple[str, str], threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
+
+
+class FairLock:
+    """A lock handed to waiters in arrival order, so a long run of batches (an index build)
+    cannot starve a check waiting for the model: it gets the next turn."""
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._waiters: collections.deque[threading.Lock] = collections.deque()
+        self._locked = False
+
+    def acquire(self) -> bool:
+        with self._mutex:
+            if not self._locked:
+                self._locked = True
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # released by release(): the lock is handed over, still held
+        return True
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._locked = False
+
+    def __enter__(self) -> FairLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+_MODEL_LOCKS: dict[tuple[str, str], FairLock] = {}
 
 
 def default_model_path() -> str:
@@ -123,10 +161,10 @@ class Embedder:
         return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
 
 
-def model_lock(name: str, device: str = "cpu") -> threading.Lock:
-    """The lock that serialises use of one loaded model across threads."""
+def model_lock(name: str, device: str = "cpu") -> FairLock:
+    """The lock that serialises use of one loaded model across threads (first come first)."""
     with _LOCKS_LOCK:
-        return _MODEL_LOCKS.setdefault((name, device), threading.Lock())
+        return _MODEL_LOCKS.setdefault((name, device), FairLock())
 
 
 def load_sentence_transformer(name: str, device: str = "cpu"):

@@ -8,7 +8,6 @@ neutral) works.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +70,7 @@ class StanceModel:
     LABELS = ("supports", "refutes", "neutral")
 
     def __init__(self, name_or_path: str | None = None, max_length: int = 256):
-        from .embed import quiet_transformers
+        from .embed import FairLock, quiet_transformers
 
         target = str(name_or_path) if name_or_path else str(DEFAULT_STANCE_PATH)
         if name_or_path is None and not (DEFAULT_STANCE_PATH / "config.json").exists():
@@ -101,7 +100,7 @@ class StanceModel:
                 "pass --stance-model with a complete CrossEncoder folder."
             ) from exc
         self.model = model
-        self._lock = threading.Lock()  # one thread at a time (the tokenizer is not re-entrant)
+        self._lock = FairLock()  # one thread at a time (the tokenizer is not re-entrant)
         self.order = label_order(getattr(model.model.config, "id2label", None) or {})
 
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray:

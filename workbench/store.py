@@ -263,7 +263,7 @@ class Store:
     def snapshot(self):
         """Reads inside see one committed state of the database, whatever writers do meanwhile."""
         conn = self.db
-        if conn is self.conn or conn.in_transaction:
+        if conn.in_transaction:
             yield conn
             return
         conn.execute("BEGIN")

@@ -389,14 +389,18 @@ if __name__ == "__main__":
               help="Stop (with the learning rate decayed to zero) after this many minutes.")
 @click.option("--base", default=None,
               help="Encoder to start from (default: the bundled all-MiniLM-L6-v2).")
-def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base) -> None:
+@click.option("--stage", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="1: fine-tune the base; 2: continue from --init, debiased (see model card).")
+@click.option("--init", "init_dir", default=None, type=click.Path(file_okay=False),
+              help="Stage-1 model folder that stage 2 continues from.")
+def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base, stage, init_dir) -> None:
     """Train the stance model (3-way NLI cross-encoder) from public NLI / FEVER data."""
     from pathlib import Path
 
     from .train_stance import run
 
     result = run(Path(data_dir), Path(out_dir), Path(pairs_dir), max_minutes, base,
-                 log=lambda msg: click.echo(msg, err=True))
+                 log=lambda msg: click.echo(msg, err=True), stage=stage, init=init_dir)
     _print_json(result)
 
 

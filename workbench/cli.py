@@ -415,17 +415,23 @@ def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base, stage, init_di
               type=click.Choice(["fever_symmetric", "fever_symmetric_v0.2_dev", "climate_fever",
                                  "sick", "validation"]),
               help="Evaluate only these sets (repeatable; default: all but v0.2 dev).")
+@click.option("--write-card", is_flag=True,
+              help="Record the results in the model folder's card (README.md, training.json).")
 @stance_option
 @json_option
-def eval_stance(data_dir, pairs_dir, sets, stance_model, as_json) -> None:
+def eval_stance(data_dir, pairs_dir, sets, write_card, stance_model, as_json) -> None:
     """Accuracy, macro-F1 and confusion matrices of the stance model on held-out pair sets."""
     from pathlib import Path
 
     from .eval_stance import evaluate, format_text
+    from .stance import DEFAULT_STANCE_PATH
+    from .train_stance import record_metrics
 
     kwargs = {"sets": tuple(sets)} if sets else {}
     results = evaluate(stance_model, Path(data_dir), Path(pairs_dir),
                        log=lambda msg: click.echo(msg, err=True), **kwargs)
+    if write_card:
+        record_metrics(Path(stance_model) if stance_model else DEFAULT_STANCE_PATH, results)
     if as_json:
         _print_json(results)
     else:

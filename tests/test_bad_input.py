@@ -1,0 +1,504 @@
+"""Bad input, table-driven: every case gets one clear sentence that names the file, line or value
+and says what to do; the rest of the batch still goes through; nothing already indexed is lost;
+never a traceback. Exercised through the CLI (click's CliRunner, as a user types it) and the API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbench import Workbench, WorkbenchError
+from workbench.cli import main
+
+from .conftest import SEED_CLAIM
+
+GOOD_TEXT = "The Quillon dam was finished in 1987. It holds back the Quillon river.\n"
+GOOD_CLAIM = "The Quillon dam was finished in 1987."
+
+
+def _pdf_without_text(path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)  # a scan without OCR has no text layer either
+    with open(path, "wb") as f:
+        writer.write(f)
+
+
+def _sparse(path: Path, size: int) -> None:
+    with open(path, "wb") as f:
+        f.truncate(size)  # 200 MB on paper, no disk used, created instantly
+
+
+# name -> (file name, content bytes or a writer, expected words in the message, good records)
+# "good records" counts documents inside the bad file that must still be added.
+FILE_CASES = {
+    "empty-txt": ("empty.txt", b"", ["empty.txt", "no text"], 0),
+    "whitespace-md": ("blank.md", b"  \n\t\n   \n", ["blank.md", "no text"], 0),
+    "nul-bytes-txt": ("nul.txt", b"abc\x00\x01\x02def", ["nul.txt", "binary"], 0),
+    "png-named-txt": (
+        "photo.txt",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        ["photo.txt", "binary"],
+        0,
+    ),
+    "latin1-txt": ("latin1.txt", "Café au lait.\n".encode("latin-1"), ["latin1.txt", "UTF-8"], 0),
+    "bad-utf8-line-3": (
+        "notes.md",
+        b"# Notes\nfine line\nbad \xff\xfe byte\n",
+        ["notes.md", "line 3", "save it as UTF-8"],
+        0,
+    ),
+    "200mb-txt": (
+        "huge.txt",
+        lambda p: _sparse(p, 200_000_000),
+        ["huge.txt", "200 MB", "limit"],
+        0,
+    ),
+    "pdf-no-text-layer": ("scan.pdf", _pdf_without_text, ["scan.pdf", "OCR"], 0),
+    "pdf-garbage": ("broken.pdf", b"%PDF-1.4 garbage \x00\x01", ["broken.pdf", "PDF"], 0),
+    "html-only-scripts": (
+        "app.html",
+        b"<html><head><script>var a = 1;</script></head>"
+        b"<body><script>document.write('x')</script><noscript></noscript></body></html>",
+        ["app.html", "no text"],
+        0,
+    ),
+    "html-empty-body": ("empty.htm", b"<html><body>   </body></html>", ["empty.htm", "no text"], 0),
+    "jsonl-malformed-line": (
+        "recs.jsonl",
+        b'{"id": "ok1", "text": "Good record one."}\n{"id": "x", "text": \n'
+        b'{"id": "ok2", "text": "Good record two."}\n',
+        ["line 2 of", "recs.jsonl", "not valid JSON"],
+        2,
+    ),
+    "jsonl-not-object": (
+        "list.jsonl",
+        b'[1, 2, 3]\n{"id": "ok", "text": "A good record."}\n',
+        ["line 1 of", "list.jsonl", "JSON object"],
+        1,
+    ),
+    "jsonl-missing-text": (
+        "notext.jsonl",
+        b'{"id": "ok", "text": "Has text."}\n{"id": "t2", "title": "No text"}\n',
+        ["line 2 of", "notext.jsonl", "'text'"],
+        1,
+    ),
+    "jsonl-empty-text": (
+        "emptytext.jsonl",
+        b'{"id": "e", "text": "   "}\n{"id": "ok", "text": "Fine."}\n',
+        ["line 1 of", "emptytext.jsonl", "'text'"],
+        1,
+    ),
+    "jsonl-bad-utf8-line": (
+        "enc.jsonl",
+        b'{"id": "ok", "text": "Fine."}\n{"id": "b", "text": "caf\xe9"}\n',
+        ["line 2 of", "enc.jsonl", "UTF-8"],
+        1,
+    ),
+    "csv-no-text-column": (
+        "cols.csv",
+        b"id,body\n1,hello\n",
+        ["cols.csv", "'text' column"],
+        0,
+    ),
+    "csv-unclosed-quote": (
+        "quote.csv",
+        b'id,text\nok,Fine text.\nq,"never closed\n',
+        ["row 3 of", "quote.csv", "quoting"],
+        1,
+    ),
+    "csv-too-many-fields": (
+        "fields.csv",
+        b"id,text\nx,one,two,three\nok,Fine text.\n",
+        ["row 2 of", "fields.csv", "quote fields"],
+        1,
+    ),
+    "csv-missing-text": (
+        "missing.csv",
+        b"id,title,text\nm,Title only,\nok,T,Fine text.\n",
+        ["row 2 of", "missing.csv", "'text'"],
+        1,
+    ),
+    "csv-binary": ("bin.csv", b"id,text\n1,a\x00b\n", ["bin.csv", "binary"], 0),
+    "csv-bad-utf8": ("enc.csv", b"id,text\n1,ok\n2,caf\xe9\n", ["enc.csv", "line 3", "UTF-8"], 0),
+}
+
+
+def _make_file(folder: Path, case: str) -> tuple[Path, list[str], int]:
+    name, content, words, good = FILE_CASES[case]
+    path = folder / name
+    if callable(content):
+        content(path)
+    else:
+        path.write_bytes(content)
+    return path, words, good
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def _one_sentence(line: str) -> None:
+    assert line.endswith((".", ")")), line
+    assert "Traceback" not in line and "\n" not in line.strip()
+
+
+@pytest.mark.parametrize("case", sorted(FILE_CASES))
+def test_bad_file_via_cli(case, cli, seed_index, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT)
+    path, words, good = _make_file(folder, case)
+    started = time.monotonic()
+    result = cli("index", "add", folder, "--index", seed_index, "--json")
+    assert time.monotonic() - started < 120
+    assert result.exit_code == 1  # something was skipped
+    assert "Traceback" not in result.output
+    report = json.loads(result.stdout)
+    assert len(report["errors"]) == 1, report["errors"]
+    message = report["errors"][0]
+    _one_sentence(message)
+    for word in words:
+        assert word in message, message
+    assert len(report["added"]) == 1 + good  # good.txt and the good records still go in
+    plain = cli("index", "add", path, "--index", seed_index)
+    lines = plain.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Skipped: ") and path.name in lines[0]
+    listing = json.loads(cli("index", "list", "--index", seed_index, "--json").stdout)
+    assert len(listing) == 2 + good  # the seed document is still there
+
+
+@pytest.mark.parametrize(
+    "case", ["latin1-txt", "200mb-txt", "jsonl-malformed-line", "csv-bad-utf8"]
+)
+def test_bad_file_via_api(case, seed_index, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT)
+    path, words, good = _make_file(folder, case)
+    with Workbench.open(seed_index) as wb:
+        report = wb.add([folder])
+        assert len(report.errors) == 1 and all(w in report.errors[0] for w in words)
+        assert len(report.added) == 1 + good
+        assert len(wb.documents()) == 2 + good
+        assert any("Quillon" in h.sentence for h in wb.search(GOOD_CLAIM, top_k=3))
+
+
+def test_size_limit_is_configurable(seed_index, tmp_path, monkeypatch):
+    path = tmp_path / "mid.txt"
+    path.write_text("Small enough in bytes but over a tiny limit. " * 100)
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "0.001")
+    with Workbench.open(seed_index) as wb:
+        report = wb.add([path])
+    assert report.added == [] and "WORKBENCH_MAX_FILE_MB" in report.errors[0]
+
+
+def test_missing_and_unsupported_paths(cli, seed_index, tmp_path):
+    (tmp_path / "tool.exe").write_bytes(b"MZ")
+    (tmp_path / "good.txt").write_text(GOOD_TEXT)
+    result = cli(
+        "index", "add", tmp_path / "nope.txt", tmp_path / "tool.exe", tmp_path / "good.txt",
+        "--index", seed_index,
+    )  # fmt: skip
+    assert result.exit_code == 1 and "1 added" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "nope.txt does not exist" in lines[0] and "check the path" in lines[0]
+    assert "tool.exe has an unsupported type" in lines[1] and ".txt" in lines[1]
+
+
+def test_directory_of_thousands_of_small_files(cli, tmp_path, embedder):
+    folder = tmp_path / "many"
+    n = 2000
+    for i in range(n):
+        sub = folder / f"part{i % 20:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"note{i:05d}.txt").write_text(f"Note {i} records reading {i * 7} on the gauge.\n")
+    (folder / "part00" / "zero.txt").write_text("")
+    (folder / "part01" / "bin.md").write_bytes(b"\x00" * 10)
+    index = tmp_path / "index"
+    started = time.monotonic()
+    result = cli("index", "add", folder, "--index", index, "--json")
+    elapsed = time.monotonic() - started
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and len(report["added"]) == n and len(report["errors"]) == 2
+    again = json.loads(cli("index", "add", folder, "--index", index, "--json").stdout)
+    assert len(again["unchanged"]) == n and again["added"] == []
+    assert elapsed < 600, f"{n} files took {elapsed:.0f}s"  # a sanity bound, not a benchmark
+
+
+# -- claims --------------------------------------------------------------------------------
+# claim -> None when it must be checked normally, else words the error message must contain
+CLAIM_CASES = {
+    "empty": ("", ["empty"]),
+    "whitespace": ("  \n\t  ", ["empty"]),
+    "10000-chars": ("The dam is tall. " * 588 + "x" * 4, ["10000 characters", "limit"]),
+    "only-a-number": ("42", None),
+    "emoji": ("🙂🔥🌍 🚀", None),
+    "russian": ("Ереван отрицает военное присутствие в Карабахе", None),
+    "chinese": ("埃里温否认在卡拉巴赫有军事存在", None),
+    "arabic-rtl": ("يريفان تنفي وجودها العسكري في كاراباخ", None),
+    "control-chars": ("Yerevan\x00 denies\x07 presence\x1b[31m", None),
+    "fts-syntax": ('AND OR NOT "unbalanced * ( NEAR/3 ) ^col:', None),
+    "html-payload": ("<script>alert(1)</script><img src=x onerror=alert(2)>", None),
+    "one-char": ("x", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLAIM_CASES))
+def test_claim_via_cli(case, cli, seed_index, tiny_stance):
+    claim, words = CLAIM_CASES[case]
+    result = cli(
+        "check", claim, "--index", seed_index, "--stance-model", tiny_stance, "--json", "--top-k", 3
+    )
+    assert "Traceback" not in result.output
+    if words is None:
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.stdout)
+        assert payload["verdict"] in {"SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO"}
+    else:
+        assert result.exit_code == 1 and result.stdout == ""
+        line = result.stderr.strip()
+        assert line.startswith("Error: ") and "\n" not in line
+        _one_sentence(line)
+        assert all(w in line for w in words), line
+
+
+def test_claims_via_api_and_check_many(seed_index, tiny_stance):
+    """check() raises one sentence per bad claim; check_many() reports it and goes on."""
+    with Workbench.open(seed_index, stance_model=str(tiny_stance)) as wb:
+        for claim, words in CLAIM_CASES.values():
+            if words:
+                with pytest.raises(WorkbenchError) as info:
+                    wb.check(claim)
+                assert all(w in str(info.value) for w in words)
+            else:
+                assert wb.check(claim, top_k=3).verdict
+        items = [{"id": k, "claim": c} for k, (c, _) in CLAIM_CASES.items()]
+        results = list(wb.check_many(items + [{"id": "seed", "claim": SEED_CLAIM}], top_k=3))
+    assert [r.id for r in results] == [*CLAIM_CASES, "seed"]
+    for r in results:
+        bad = CLAIM_CASES.get(r.id, ("", None))[1]
+        assert (r.error is not None) == bool(bad)
+        if bad:
+            assert r.error.startswith(f"Claim {r.id}: ")
+    assert results[-1].evidence
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--date", "2023-13-45"], ["2023-13-45", "YYYY-MM-DD"]),
+        (["--date", "yesterday"], ["yesterday", "YYYY-MM-DD"]),
+    ],
+    ids=["impossible-date", "word-date"],
+)
+def test_bad_claim_date(args, words, cli, seed_index, tiny_stance):
+    result = cli("check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance, *args)
+    assert result.exit_code == 1 and all(w in result.stderr for w in words)
+    _one_sentence(result.stderr.strip())
+
+
+# -- claims files for `workbench verify` -----------------------------------------------------
+CLAIMS_FILE_CASES = {
+    # name: (file name, content, words, ids written, exit code)
+    "jsonl-malformed-line": (
+        "c.jsonl",
+        b'{"id": "a", "claim": "The dam was built."}\n{"id": "b", "claim": \n'
+        b'{"id": "c", "claim": "The river is long."}\n',
+        ["Line 2 of", "c.jsonl", "not valid JSON"],
+        ["a", "c"],
+        1,
+    ),
+    "jsonl-not-object": (
+        "c.jsonl",
+        b'"just a string"\n{"id": "a", "claim": "The dam was built."}\n',
+        ["Line 1 of", "JSON object"],
+        ["a"],
+        1,
+    ),
+    "jsonl-missing-claim": (
+        "c.jsonl",
+        b'{"id": "a", "claim": "The dam was built."}\n{"id": "b", "text": "wrong field"}\n',
+        ["Claim b", "empty"],
+        ["a"],
+        1,
+    ),
+    "csv-too-many-fields": (
+        "c.csv",
+        b"id,claim\na,The dam was built.\nb,One, two, three\nc,The river is long.\n",
+        ["Row 3 of", "c.csv", "quote claims"],
+        ["a", "c"],
+        1,
+    ),
+    "csv-unclosed-quote": (
+        "c.csv",
+        b'id,claim\na,The dam was built.\nb,"never closed\n',
+        ["Row 3 of", "c.csv", "quoting"],
+        ["a"],
+        1,
+    ),
+    "csv-no-claim-column": ("c.csv", b"id,text\n1,hello\n", ["c.csv", "'claim' column"], [], 1),
+    "csv-bad-utf8": ("c.csv", b"id,claim\n1,caf\xe9\n", ["c.csv", "line 2", "UTF-8"], [], 1),
+    "binary": ("c.jsonl", b"\x00\x01\x02" * 10, ["c.jsonl", "binary"], [], 1),
+    "wrong-type": ("c.txt", b"The dam was built.\n", ["c.txt", ".csv", ".jsonl"], [], 1),
+    "missing-file": (None, None, ["does not exist", "check the path"], [], 1),
+    "too-long-claim": (
+        "c.jsonl",
+        json.dumps({"id": "long", "claim": "x " * 3000}).encode()
+        + b'\n{"id": "a", "claim": "The dam was built."}\n',
+        ["Claim long", "limit"],
+        ["a"],
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLAIMS_FILE_CASES))
+def test_bad_claims_file(case, cli, seed_index, tiny_stance, tmp_path):
+    name, content, words, ids, code = CLAIMS_FILE_CASES[case]
+    path = tmp_path / (name or "absent.jsonl")
+    if content is not None:
+        path.write_bytes(content)
+    out = tmp_path / "results.jsonl"
+    args = ["verify", path, "-o", out, "--index", seed_index, "--stance-model", tiny_stance]
+    result = cli(*args, "--quiet", "--top-k", 2)
+    assert result.exit_code == code and "Traceback" not in result.output
+    lines = [x for x in result.stderr.splitlines() if x.startswith(("Skipped:", "Error:"))]
+    assert lines, result.stderr
+    assert any(all(w in x for w in words) for x in lines), lines
+    for line in lines:
+        _one_sentence(line)
+    written = [json.loads(x)["id"] for x in out.read_text().splitlines()] if out.exists() else []
+    assert written == ids  # the readable claims were checked anyway
+
+
+# -- broken or foreign indexes ----------------------------------------------------------------
+def _truncate_faiss(ix: Path) -> None:
+    path = ix / "vectors.faiss"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+
+
+def _garbage_faiss(ix: Path) -> None:
+    (ix / "vectors.faiss").write_bytes(os.urandom(5000))
+
+
+def _garbage_manifest(ix: Path) -> None:
+    (ix / "manifest.json").write_text("{not json")
+
+
+def _newer_schema(ix: Path) -> None:
+    con = sqlite3.connect(ix / "workbench.db")
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+
+
+def _garbage_db(ix: Path) -> None:
+    for extra in ix.glob("workbench.db-*"):
+        extra.unlink()
+    (ix / "workbench.db").write_bytes(b"this is not a database" * 100)
+
+
+def _truncated_db(ix: Path) -> None:
+    con = sqlite3.connect(ix / "workbench.db")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    path = ix / "workbench.db"
+    path.write_bytes(path.read_bytes()[:5000])
+
+
+def _other_dimension(ix: Path) -> None:
+    con = sqlite3.connect(ix / "workbench.db")
+    con.execute("UPDATE meta SET value = '768' WHERE key = 'dimension'")
+    con.commit()
+    con.close()
+
+
+# name: (damage, extra CLI args, None when the index must recover, else message words)
+INDEX_CASES = {
+    "truncated-faiss": (_truncate_faiss, [], None),
+    "garbage-faiss": (_garbage_faiss, [], None),
+    "missing-faiss": (lambda ix: (ix / "vectors.faiss").unlink(), [], None),
+    "garbage-manifest": (_garbage_manifest, [], None),
+    "newer-schema": (_newer_schema, [], ["schema version 99", "upgrade"]),
+    "garbage-db": (_garbage_db, [], ["corrupt", "rebuild"]),
+    "truncated-db": (_truncated_db, [], ["corrupt", "rebuild"]),
+    "other-model": (lambda ix: None, ["--model", "someone/other-model"], ["other-model", "MiniLM"]),
+    "other-dimension": (_other_dimension, [], ["768", "384"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INDEX_CASES))
+def test_broken_index(case, cli, seed_index, tiny_stance):
+    damage, extra, words = INDEX_CASES[case]
+    damage(seed_index)
+    args = ["check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance, "--json"]
+    result = cli(*args, *extra)
+    assert "Traceback" not in result.output
+    if words is None:  # the FAISS file is a cache: rebuilt from SQLite, nothing lost
+        assert result.exit_code == 0, result.output
+        assert any("Yerevan" in e["sentence"] for e in json.loads(result.stdout)["evidence"])
+        assert (seed_index / "vectors.faiss").stat().st_size > 1000
+    else:
+        assert result.exit_code == 1
+        line = result.stderr.strip()
+        assert line.startswith("Error: ") and "\n" not in line
+        assert all(w in line for w in words), line
+
+
+@pytest.mark.parametrize("command", ["check", "list", "stats", "verify", "remove"])
+def test_index_folder_that_does_not_exist(command, cli, tmp_path):
+    missing = tmp_path / "no" / "such" / "index"
+    claims = tmp_path / "c.jsonl"
+    claims.write_text(json.dumps({"id": 1, "claim": SEED_CLAIM}) + "\n")
+    args = {
+        "check": ["check", SEED_CLAIM],
+        "list": ["index", "list"],
+        "stats": ["index", "stats"],
+        "verify": ["verify", claims, "-o", tmp_path / "o.jsonl"],
+        "remove": ["index", "remove", "doc"],
+    }[command]
+    result = cli(*args, "--index", missing)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: No index found in {missing}")
+    assert "workbench index add" in result.stderr and result.stderr.count("\n") == 1
+    assert not missing.exists()  # reading never creates an index
+
+
+def test_index_path_is_a_file(cli, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = cli("index", "add", tmp_path, "--index", target)
+    assert result.exit_code == 2 and "is a file" in result.stderr
+    assert target.read_text() == "x"
+
+
+def test_failed_add_keeps_existing_documents(cli, seed_index, tmp_path):
+    """A batch of nothing but bad files changes nothing already indexed."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for case in ("empty-txt", "nul-bytes-txt", "latin1-txt", "pdf-garbage"):
+        _make_file(folder, case)
+    before = shutil.copy(seed_index / "workbench.db", tmp_path / "before.db")
+    result = cli("index", "add", folder, "--index", seed_index, "--json")
+    assert result.exit_code == 1 and len(json.loads(result.stdout)["errors"]) == 4
+    con_a, con_b = sqlite3.connect(before), sqlite3.connect(seed_index / "workbench.db")
+    query = "SELECT doc_id, content_hash FROM documents ORDER BY doc_id"
+    assert con_a.execute(query).fetchall() == con_b.execute(query).fetchall()
+    con_a.close()
+    con_b.close()

@@ -708,15 +708,17 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
                         scale=1,
                         elem_id="claim-date",
                     )
+                example_pick = gr.Dropdown(
+                    choices=[e[0] for e in examples],
+                    value=None,
+                    label=f"Example claims ({len(examples)}, from claims/)",
+                    elem_id="example-pick",
+                    visible=bool(examples),
+                )
                 with gr.Row():
-                    check_btn = gr.Button("Check", variant="primary", elem_id="check-btn")
-                    to_review_btn = gr.Button("Review this claim →", elem_id="to-review-btn")
-                if examples:
-                    gr.Examples(
-                        examples=examples,
-                        inputs=[claim_box, date_box],
-                        label="Example claims",
-                        examples_per_page=8,
+                    check_btn = gr.Button("Check", variant="primary", elem_id="check-btn", scale=3)
+                    to_review_btn = gr.Button(
+                        "Review this claim →", elem_id="to-review-btn", scale=1
                     )
                 verdict_out = gr.HTML(verdict_html(None), elem_id="verdict")
                 with gr.Row(equal_height=False):
@@ -864,6 +866,13 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
         claim_box.submit(
             do_check, [claim_box, date_box], check_outputs, api_visibility="private"
         ).success(review_fill, [result_state], review_outputs, api_visibility="private")
+        example_dates = {e[0]: e[1] for e in examples}
+        example_pick.input(
+            lambda c: (c, example_dates.get(c, "")) if c else (gr.skip(), gr.skip()),
+            [example_pick],
+            [claim_box, date_box],
+            api_visibility="private",
+        )
         to_review_btn.click(
             lambda: gr.update(selected="review"), None, tabs, api_visibility="private"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ui_helpers import assert_inert, check_claim, open_tab
+from ui_helpers import assert_inert, check_claim, evidence_card, open_tab
 
 BRIDGE_DOC = """date 2021-05-04
 The Varnoth Bridge opened to traffic on 4 May 2021 after six years of construction.
@@ -36,7 +36,7 @@ def test_uploaded_document_supports_a_claim(page, app):
     page.locator("#docs-table", has_text="varnoth").first.wait_for()
     assert (app.index_dir / "uploads" / "varnoth.txt").read_text() == BRIDGE_DOC
     check_claim(page, BRIDGE_CLAIM)
-    card = page.locator("#supporting .wb-card", has_text=BRIDGE_SENTENCE).first
+    card = evidence_card(page, "#supporting", BRIDGE_SENTENCE)
     card.wait_for()
     assert "2021-05-04" in card.locator(".wb-meta").inner_text()
 
@@ -46,8 +46,10 @@ def test_hostile_document_renders_inert(page, app):
     page.locator("#corpus-msg", has_text="1 added").wait_for()
     check_claim(page, XSS_CLAIM)
     results = page.locator("#supporting, #conflicting, #neutral")
-    page.locator(".wb-card", has_text="lighthouse keeper").first.wait_for()
+    page.locator(".wb-card", has_text="lighthouse keeper").first.wait_for(state="attached")
+    # neutral evidence sits in a collapsed <details>: open it so its cards render visibly too
     page.locator("#neutral details").evaluate_all("els => els.forEach(e => e.open = true)")
+    page.locator(".wb-card", has_text="lighthouse keeper").first.wait_for()
     text = " ".join(results.all_inner_texts())
     assert '<img src=x onerror="window.__xss = 2' in text  # shown as text, not as an element
     assert results.locator("img, script").count() == 0

@@ -87,6 +87,14 @@ def check_claim(page, claim: str, date: str = "") -> None:
     page.locator("#verdict [data-verdict]", has_text=claim).wait_for()
 
 
+def evidence_card(page, column: str, sentence: str):
+    """The evidence card(s) in a column whose highlighted sentence contains `sentence`.
+
+    (A card's context also shows neighbouring sentences, so match the <mark>, not the card.)
+    """
+    return page.locator(f"{column} .wb-card").filter(has=page.locator("mark", has_text=sentence))
+
+
 def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 

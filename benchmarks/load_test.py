@@ -1,15 +1,16 @@
 """Load test: several reviewers at once against the real app on 127.0.0.1, while documents are
 being added.
 
-    python benchmarks/load_test.py [--clients 10] [--checks 100] [--adds 20]
+    python benchmarks/load_test.py [--clients 10] [--checks 100] [--adds 20] [--add-interval 10]
                                    [--timeout 900] [--stance-model PATH] [--json OUT]
 
 It starts `python app.py` on a temporary copy of the default corpus (index/sources/) on a free
 port, then runs --clients threads, each with its own gradio_client session, doing --checks
 checks through the app's /check_claim endpoint and saving a review of each through
-/save_review. Meanwhile one more client adds --adds documents through /add_text (each one a
-full index write). Everything is bounded: the run stops by itself after --timeout seconds, and
-the app is shut down in every case.
+/save_review. Meanwhile one more client adds --adds documents through /add_text, one every
+--add-interval seconds (each one a full index write). First, --solo checks by one client alone
+give the unloaded latency for reference. Everything is bounded: the run stops by itself after
+--timeout seconds, and the app is shut down in every case.
 
 It prints one JSON object (latency p50/p95/p99/max in ms, errors, reviews acknowledged and found
 in the database, documents added) and exits 0 only when there were no errors, every check ran,
@@ -165,7 +166,9 @@ def client_worker(n: int, url: str, checks: int, claims: list[str], stats: Stats
             stats.error(f"client {n} review {i}: {type(exc).__name__}: {exc}")
 
 
-def adder_worker(url: str, adds: int, stats: Stats, deadline: float, added: list[str]):
+def adder_worker(
+    url: str, adds: int, interval: float, stats: Stats, deadline: float, added: list[str]
+):
     from gradio_client import Client
 
     client = Client(url, verbose=False, download_files=False, httpx_kwargs=HTTPX)
@@ -182,6 +185,8 @@ def adder_worker(url: str, adds: int, stats: Stats, deadline: float, added: list
                 f"was measured at {rng.randrange(1000)} units."
                 for j in range(25)
             )
+            if i:
+                time.sleep(interval)  # spread the additions over the run
             try:
                 report = client.predict(f"loadtest-{i:03d}.txt", text, api_name="/add_text")
             except Exception as exc:  # noqa: BLE001
@@ -193,6 +198,18 @@ def adder_worker(url: str, adds: int, stats: Stats, deadline: float, added: list
                 added.append(report["added"][0])
     finally:
         stats.adding.clear()
+
+
+def solo_latencies(url: str, claims: list[str], n: int) -> list[float]:
+    from gradio_client import Client
+
+    client = Client(url, verbose=False, download_files=False, httpx_kwargs=HTTPX)
+    out = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        client.predict(claims[i % len(claims)], "", api_name="/check_claim")
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -211,6 +228,7 @@ def run(args: argparse.Namespace) -> dict:
     added: list[str] = []
     try:
         claims = load_claims()
+        solo = solo_latencies(url, claims, args.solo)  # one reviewer alone, for reference
         deadline = time.monotonic() + args.timeout
         t0 = time.monotonic()
         threads = [
@@ -222,7 +240,9 @@ def run(args: argparse.Namespace) -> dict:
             for n in range(args.clients)
         ]
         adder = threading.Thread(
-            target=adder_worker, args=(url, args.adds, stats, deadline, added), daemon=True
+            target=adder_worker,
+            args=(url, args.adds, args.add_interval, stats, deadline, added),
+            daemon=True,
         )
         adder.start()
         for t in threads:
@@ -270,6 +290,11 @@ def run(args: argparse.Namespace) -> dict:
             "max": round(max(lat), 1) if lat else None,
             "mean": round(statistics.fmean(lat), 1) if lat else None,
         },
+        "latency_one_client_ms": {
+            "n": len(solo),
+            "p50": round(percentile(solo, 50), 1),
+            "p95": round(percentile(solo, 95), 1),
+        },
         "latency_while_adding_ms": {
             "n": len(stats.during_add),
             "p50": round(percentile(stats.during_add, 50), 1),
@@ -310,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=10)
     p.add_argument("--checks", type=int, default=100, help="checks (and reviews) per client")
     p.add_argument("--adds", type=int, default=20, help="documents added while clients run")
+    p.add_argument("--add-interval", type=float, default=10, help="seconds between two additions")
+    p.add_argument("--solo", type=int, default=10, help="checks by one client alone first")
     p.add_argument("--timeout", type=float, default=900, help="seconds for the whole load")
     p.add_argument("--start-timeout", type=float, default=600, help="seconds for app start-up")
     p.add_argument("--stance-model", default=None, help="stance model (default: shipped one)")

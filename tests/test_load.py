@@ -25,6 +25,8 @@ def test_ten_reviewers_while_documents_are_added(tmp_path, tiny_stance):
         "--clients", "10",
         "--checks", "4",
         "--adds", "4",
+        "--add-interval", "2",
+        "--solo", "3",
         "--timeout", "400",
         "--json", str(out),
     ]  # fmt: skip

@@ -10,7 +10,9 @@ the real UI in-process on a free port, then checks every claim of the claims fil
 * browser: type the claim, click Check, wait until the verdict badge for it is shown
   (Debian's Chromium via Playwright; skipped when /usr/bin/chromium is missing).
 
-Prints one JSON object: per layer p50 / p95 / max in milliseconds, plus the machine.
+Prints one JSON object: per layer p50 / p95 / max in milliseconds, plus the machine, its load
+average (other processes compete for the CPU: compare runs at similar load) and the CPU time of
+one engine check.
 """
 
 from __future__ import annotations
@@ -108,13 +110,19 @@ def main() -> None:
         },
     }
 
-    engine = []
+    engine, engine_cpu = [], []
     for _ in range(args.repeats):
         for c in claims:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             app.wb.check(c, top_k=ui.TOP_K)
             engine.append((time.perf_counter() - t) * 1000)
+            engine_cpu.append((time.process_time() - cpu) * 1000)
     out["engine"] = summary(engine)
+    # CPU time of this process per check (all its threads): what a check costs when it has
+    # the CPU to itself; wall times above also include waiting for other processes' work.
+    out["engine_cpu_time"] = summary(engine_cpu)
+    out["load_average_1min"] = os.getloadavg()[0]
+    out["torch_threads"] = __import__("torch").get_num_threads()
 
     from gradio_client import Client
 

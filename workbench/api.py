@@ -101,6 +101,22 @@ class CheckResult:
 EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
+def embedding_text(doc: ingest.SourceDocument, sentence: str) -> str:
+    """What is embedded for a sentence: "title: sentence" when the document has a real title.
+
+    The title supplies the context a lone sentence lacks (what "it" is, which topic): on the
+    Climate-FEVER dev half it raised dense recall@5 from 0.33 to 0.35 and fused recall@5 from
+    0.39 to 0.41 (README, Evaluation). A stand-in title (the text's first line, used when a
+    document has none) adds nothing but that line, so such documents embed the bare sentence,
+    as does a sentence that starts with the title. Only the vector changes: stored, shown and
+    stance-scored text is the bare sentence.
+    """
+    title = (doc.title or "").strip()
+    if not title or title == ingest.fallback_title(doc.text) or sentence.startswith(title):
+        return sentence
+    return f"{title}: {sentence}"
+
+
 def _validate_date(date: str | None) -> str | None:
     if date is None or not str(date).strip():
         return None
@@ -320,7 +336,7 @@ class Workbench:
 
     def _commit(self, pending: list, embedder: Embedder, own_bar: bool = True) -> None:
         """Embed pending documents together, store them in one transaction, mirror in FAISS."""
-        texts = [s.text for _, sentences in pending for s in sentences]
+        texts = [embedding_text(doc, s.text) for doc, sentences in pending for s in sentences]
         vecs = embedder.encode(texts, progress=None if own_bar else False)
         batch, offset = [], 0
         for doc, sentences in pending:

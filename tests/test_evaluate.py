@@ -1,0 +1,288 @@
+"""The evaluation harness (workbench/evaluate.py, `workbench eval`) on tiny hand-made data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from workbench import evaluate
+from workbench.errors import WorkbenchError
+from workbench.evaluate import Outcome
+from workbench.verdict import DEFAULT_PARAMS, VerdictParams
+
+from .conftest import ROOT
+
+CLAIMS = ROOT / "claims" / "karabakh.csv"
+
+
+def _ev(article, text, label, position):
+    return {
+        "evidence_id": f"{article}:{position}",
+        "evidence_label": label,
+        "article": article,
+        "evidence": text,
+        "entropy": 0.0,
+        "votes": [label],
+    }
+
+
+MINI = [
+    {
+        "claim_id": "0",
+        "claim": "Sea levels are rising because the oceans are warming.",
+        "claim_label": "SUPPORTS",
+        "evidences": [
+            _ev("Sea level rise", "Sea level has risen by about 20 cm since 1900.", "SUPPORTS", 3),
+            _ev("Sea level rise", "Warming water expands, which raises the sea.", "SUPPORTS", 1),
+            _ev("Glacier", "Glaciers are made of ice.", "NOT_ENOUGH_INFO", 0),
+        ],
+    },
+    {
+        "claim_id": "7",
+        "claim": "Glaciers are growing everywhere.",
+        "claim_label": "REFUTES",
+        "evidences": [
+            _ev(
+                "Glacier", "Most glaciers worldwide have been retreating since 1850.", "REFUTES", 5
+            ),
+            _ev("Glacier", "Glaciers are made of ice.", "NOT_ENOUGH_INFO", 0),
+        ],
+    },
+    {
+        "claim_id": "12",
+        "claim": "The climate has always changed.",
+        "claim_label": "DISPUTED",
+        "evidences": [
+            _ev("Climate", "Earth's climate has varied over geological time.", "SUPPORTS", 2)
+        ],
+    },
+    {
+        "claim_id": "13",
+        "claim": "Volcanoes emit more CO2 than people.",
+        "claim_label": "NOT_ENOUGH_INFO",
+        "evidences": [_ev("Glacier", "Glaciers are made of ice.", "NOT_ENOUGH_INFO", 0)],
+    },
+]
+
+
+@pytest.fixture
+def mini_file(tmp_path):
+    path = tmp_path / "climate-fever.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in MINI), encoding="utf-8")
+    return path
+
+
+def test_labels_are_mapped_onto_verdicts():
+    assert evaluate.normalize_label("SUPPORTS") == "SUPPORTED"
+    assert evaluate.normalize_label(" refuted ") == "REFUTED"
+    assert evaluate.normalize_label("NOT ENOUGH INFO") == "NOT_ENOUGH_INFO"
+    assert evaluate.normalize_label("not-enough-info") == "NOT_ENOUGH_INFO"
+    assert evaluate.normalize_label("DISPUTED") == "CONFLICTING"
+    assert evaluate.normalize_label("maybe") is None and evaluate.normalize_label(None) is None
+
+
+def test_climate_fever_corpus_is_pooled_per_article(mini_file):
+    claims, corpus = evaluate.load_climate_fever(mini_file)
+    assert [c.id for c in claims] == ["0", "7", "12", "13"]
+    assert [c.split for c in claims] == ["dev", "test", "dev", "test"]
+    assert [c.label for c in claims] == ["SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO"]
+    # the shared NEI sentence is stored once; sentences keep their article order
+    assert corpus.n_sentences == 5 and len(corpus.records) == 3
+    glacier = next(r for r in corpus.records if r["title"] == "Glacier")
+    assert glacier["text"] == (
+        "Glaciers are made of ice.\n\nMost glaciers worldwide have been retreating since 1850."
+    )
+    assert glacier["id"] == "climate-fever:Glacier"
+    # only SUPPORTS / REFUTES sentences are gold evidence
+    assert len(claims[0].evidence) == 2 and len(claims[1].evidence) == 1
+    assert claims[3].evidence == []
+    # a character offset inside a sentence maps back to that sentence's key
+    second = glacier["text"].index("Most")
+    assert corpus.key_at(glacier["id"], second + 3) == claims[1].evidence[0]
+    assert corpus.key_at(glacier["id"], 0) != claims[1].evidence[0]
+    assert corpus.key_at("no such doc", 0) is None
+
+
+def test_claims_file_with_labels(tmp_path):
+    claims = evaluate.load_claims_file(CLAIMS)
+    assert len(claims) == 28 and claims[0].id == "k01" and claims[0].label == "SUPPORTED"
+    assert {c.label for c in claims} == {"SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"}
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text(
+        json.dumps({"id": "a", "claim": "X is Y.", "label": "SUPPORTS", "evidence": ["X is Y!"]})
+        + "\n"
+        + json.dumps({"claim": "Z.", "label": "not enough info"})
+        + "\n"
+    )
+    a, b = evaluate.load_claims_file(jsonl)
+    assert (a.id, a.label, a.evidence) == ("a", "SUPPORTED", ["x is y!"])
+    assert (b.id, b.label, b.evidence) == ("2", "NOT_ENOUGH_INFO", [])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,claim,label\n1,Something.,probably\n")
+    with pytest.raises(WorkbenchError, match="label 'probably'"):
+        evaluate.load_claims_file(bad)
+    unlabelled = tmp_path / "u.csv"
+    unlabelled.write_text("id,claim\n1,Something.\n")
+    with pytest.raises(WorkbenchError, match="no 'label' column"):
+        evaluate.load_claims_file(unlabelled)
+
+
+def test_text_matcher_accepts_pieces_of_gold_sentences():
+    gold = evaluate._gold_evidence("The Nile is the longest river in Africa.||Paris is big.")
+    match = evaluate._text_matcher(gold)
+    assert match("The  Nile is the longest river in Africa.") == gold[0]
+    assert match("the Nile is the longest river") == gold[0]  # a split-off piece
+    assert match("Paris") is None  # too short to count as a piece
+    assert match("Rome is old.") is None
+
+
+def _outcome(i, gold, verdict, conf, split="test", probs=(), cosines=(), retrieved=(), rel=()):
+    return Outcome(
+        str(i), gold, verdict, conf, split, list(retrieved), list(rel), list(probs), list(cosines)
+    )
+
+
+def test_summarize_hand_computed():
+    outcomes = [
+        _outcome(1, "SUPPORTED", "SUPPORTED", 0.9, retrieved=["a", "x", "b"], rel=["a", "b"]),
+        _outcome(2, "REFUTED", "SUPPORTED", 0.8, retrieved=["x"] * 10, rel=["c"]),
+        _outcome(3, "NOT_ENOUGH_INFO", "NOT_ENOUGH_INFO", 0.6),
+        _outcome(4, "CONFLICTING", "CONFLICTING", 0.7),
+        _outcome(5, "NOT_ENOUGH_INFO", "CONFLICTING", 0.5),
+    ]
+    report = evaluate.summarize(outcomes)
+    assert report["n"] == 5 and report["n_scored"] == 4 and report["n_with_evidence"] == 2
+    assert report["evidence_recall_at_5"] == 0.5  # claim 1 finds both, claim 2 none
+    assert report["accuracy"] == 0.5  # claims 1 and 3 of the four 3-way claims
+    # F1: SUPPORTED 2/3, REFUTED 0, NEI 2*1/(2+0+1) = 2/3
+    assert report["macro_f1"] == pytest.approx(round((2 / 3 + 0 + 2 / 3) / 3, 4))
+    assert report["labels"] == ["SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO", "CONFLICTING"]
+    assert report["confusion_matrix"] == [
+        [1, 0, 0, 0],
+        [1, 0, 0, 0],
+        [0, 0, 1, 1],
+        [0, 0, 0, 1],
+    ]
+    assert report["conflicting"]["n_gold"] == 1 and report["conflicting"]["recall"] == 1.0
+    assert report["conflicting"]["precision"] == 0.5
+    # ECE over the 4 scored claims: bins (0.8,0.9] 0.1, (0.7,0.8] 0.8, (0.5,0.6] 0.4, (0.4,0.5] 0.5
+    assert report["ece"] == pytest.approx((0.1 + 0.8 + 0.4 + 0.5) / 4, abs=1e-4)
+
+
+def test_tuning_finds_the_threshold_and_redecide_matches_decide():
+    # support strength 0.6 for SUPPORTED claims, 0.4 (on the refute side) for NEI claims
+    dev = []
+    for i in range(6):
+        dev.append(_outcome(i, "SUPPORTED", "-", 0, "dev", [(0.6, 0.0, 0.4)], [0.9]))
+        dev.append(_outcome(10 + i, "NOT_ENOUGH_INFO", "-", 0, "dev", [(0.0, 0.4, 0.6)], [0.9]))
+    grid = evaluate.Grid(min_relevance=(0.3,), full_relevance=(0.6,), decide=(0.3, 0.5, 0.7))
+    params, value = evaluate.tune(dev, grid)
+    assert params.decide == 0.5 and value["macro_f1"] == pytest.approx(2 / 3, abs=1e-4)
+    redone = evaluate.redecide(dev, params)
+    assert {o.verdict for o in redone if o.gold == "SUPPORTED"} == {"SUPPORTED"}
+    assert {o.verdict for o in redone if o.gold == "NOT_ENOUGH_INFO"} == {"NOT_ENOUGH_INFO"}
+    assert evaluate.redecide(dev, DEFAULT_PARAMS)[0].verdict == "SUPPORTED"
+
+
+def test_vectorised_tuning_agrees_with_decide():
+    """tune() scores every grid point without calling decide(); its best score must be what
+    decide() gives with the chosen params."""
+    import numpy as np
+
+    from workbench import metrics
+
+    rng = np.random.default_rng(3)
+    labels = ["SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"]
+    dev = []
+    for i in range(60):
+        k = int(rng.integers(0, 6))
+        probs = [tuple(p) for p in rng.dirichlet([1, 1, 1], k).tolist()]
+        cosines = rng.uniform(0, 1, k).tolist()
+        dev.append(_outcome(i, labels[i % 3], "-", 0, "dev", probs, cosines))
+    best, value = evaluate.tune(dev)
+    assert isinstance(best, VerdictParams) and best.min_relevance < best.full_relevance
+    redone = evaluate.redecide(dev, best)
+    gold, pred = [o.gold for o in redone], [o.verdict for o in redone]
+    assert metrics.macro_f1(gold, pred, labels) == pytest.approx(value["macro_f1"], abs=1e-4)
+    assert value["macro_f1"] > 1 / 3
+
+
+@pytest.mark.slow
+def test_eval_cli_on_claims_file_and_mini_climate_fever(
+    seed_index, tiny_stance, mini_file, tmp_path
+):
+    from workbench.cli import main
+
+    runner = CliRunner()
+    out = runner.invoke(
+        main,
+        [
+            "eval",
+            "--claims",
+            str(CLAIMS),
+            "--index",
+            str(seed_index),
+            "--stance-model",
+            str(tiny_stance),
+            "--json",
+            "--quiet",
+            "--limit",
+            "6",
+        ],
+        catch_exceptions=False,
+    )
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["n"] == 6 and report["n_scored"] == 6
+    for key in ("accuracy", "macro_f1", "ece", "confusion_matrix", "evidence_recall_at_5"):
+        assert key in report
+    assert sum(map(sum, report["confusion_matrix"])) == 6
+    text = runner.invoke(
+        main,
+        [
+            "eval",
+            "--claims",
+            str(CLAIMS),
+            "--index",
+            str(seed_index),
+            "--stance-model",
+            str(tiny_stance),
+            "--quiet",
+            "--limit",
+            "2",
+        ],
+        catch_exceptions=False,
+    )
+    assert "accuracy" in text.stdout and "Confusion matrix" in text.stdout
+
+    ix = tmp_path / "cf"
+    args = [
+        "eval",
+        "--dataset",
+        "climate-fever",
+        "--data",
+        str(mini_file),
+        "--index",
+        str(ix),
+        "--stance-model",
+        str(tiny_stance),
+        "--json",
+        "--quiet",
+        "--tune",
+    ]
+    out = runner.invoke(main, args, catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["corpus_sentences"] == 5 and report["indexed_sentences"] == 5
+    assert report["n"] == 4 and report["n_with_evidence"] == 3  # DISPUTED 12 has one too
+    assert report["dev"]["n"] == 2 and report["test"]["n"] == 2
+    # a five-sentence corpus: the top 10 holds every sentence, so recall@10 is complete
+    assert report["evidence_recall_at_10"] == 1.0
+    assert report["tuning"]["tuned_on"] == "dev" and "test" in report["tuning"]
+    again = runner.invoke(main, args, catch_exceptions=False)  # the index is reused
+    assert json.loads(again.stdout)["index_added_documents"] == 0
+
+    usage = runner.invoke(main, ["eval", "--dataset", "climate-fever"])
+    assert usage.exit_code == 2 and "--data" in usage.output

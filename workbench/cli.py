@@ -328,6 +328,12 @@ def serve(host, port, auth, index_dir, model, stance_model) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N claims.")
 @click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.option(
+    "--outcomes",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Also write one JSON line per claim (gold, verdict, confidence, evidence, stance).",
+)
 @model_option
 @stance_option
 @json_option
@@ -341,6 +347,7 @@ def evaluate(
     limit,
     top_k,
     quiet,
+    outcomes,
     model,
     stance_model,
     as_json,
@@ -358,13 +365,29 @@ def evaluate(
         if not data:
             raise click.UsageError("--dataset climate-fever needs --data PATH/climate-fever.jsonl.")
         report = evaluate_climate_fever(
-            data, index_dir, stance_model, model, top_k, limit, split, tune, progress=say
+            data,
+            index_dir,
+            stance_model,
+            model,
+            top_k,
+            limit,
+            split,
+            tune,
+            progress=say,
+            outcomes_path=outcomes,
         )
     else:
         if split != "all" or tune:
             raise click.UsageError("--split and --tune apply to --dataset only.")
         report = evaluate_claims_file(
-            claims_file, index_dir or "index", stance_model, model, top_k, limit, progress=say
+            claims_file,
+            index_dir or "index",
+            stance_model,
+            model,
+            top_k,
+            limit,
+            progress=say,
+            outcomes_path=outcomes,
         )
     if as_json:
         _print_json(report)

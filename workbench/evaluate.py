@@ -319,6 +319,22 @@ def run_claims(
     return outcomes
 
 
+def write_outcomes(outcomes: list[Outcome], path: str | os.PathLike) -> None:
+    """One JSON object per claim (gold, verdict, confidence, retrieved keys, stance, cosines)."""
+    from dataclasses import asdict
+
+    with open(path, "w", encoding="utf-8") as handle:
+        for o in outcomes:
+            handle.write(json.dumps(asdict(o), ensure_ascii=False) + "\n")
+
+
+def read_outcomes(path: str | os.PathLike) -> list[Outcome]:
+    """Outcomes saved by write_outcomes (e.g. to tune again without re-running the models)."""
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [Outcome(**{**row, "probs": [tuple(p) for p in row["probs"]]}) for row in rows]
+
+
 def redecide(outcomes: list[Outcome], params: VerdictParams) -> list[Outcome]:
     """The same outcomes with verdicts and confidences recomputed under other thresholds."""
     out = []
@@ -496,6 +512,7 @@ def evaluate_climate_fever(
     tune_params: bool = False,
     params: VerdictParams | None = None,
     progress: Callable[[str], None] | None = None,
+    outcomes_path: str | os.PathLike | None = None,
 ) -> dict:
     """Build (or reuse) the pooled Climate-FEVER index, check the claims, return the report."""
     import tempfile
@@ -555,6 +572,8 @@ def evaluate_climate_fever(
     }
     if tune_params:
         report["tuning"] = tuning_report(outcomes)
+    if outcomes_path:
+        write_outcomes(outcomes, outcomes_path)
     return report
 
 
@@ -601,6 +620,7 @@ def evaluate_claims_file(
     top_k: int = 10,
     limit: int | None = None,
     progress: Callable[[str], None] | None = None,
+    outcomes_path: str | os.PathLike | None = None,
 ) -> dict:
     """Check a labelled claims file against an existing index and return the report."""
     from .api import Workbench
@@ -632,6 +652,8 @@ def evaluate_claims_file(
     }
     if not any(c.evidence for c in claims):
         report["evidence_recall_note"] = "no gold evidence in the claims file"
+    if outcomes_path:
+        write_outcomes(outcomes, outcomes_path)
     return report
 
 

@@ -5,11 +5,15 @@
 
 Corpora reuse the ~39,700 distinct Wikipedia sentences of ../shared/data (Climate-FEVER and
 FEVER evidence), cycled to reach the size, in documents of 20 sentences. Sizes up to
---real-up-to are indexed for real with Workbench.add_records (real all-MiniLM-L6-v2
-embeddings). Larger sizes keep the real text in SQLite (so BM25, sentence lookups and stance
-see real sentences) but their embeddings are random unit vectors of the model's dimension
-(384), written through Store.put_documents and indexed by Store.rebuild_vectors, i.e. the
-automatic index choice of workbench/vectors/factory.py. The output says which size used what.
+--index-up-to (10k) are indexed for real with Workbench.add_records. Larger sizes keep the
+real text in SQLite (so BM25, sentence lookups and stance see real sentences) and are written
+through Store.put_documents and indexed by Store.rebuild_vectors, i.e. the automatic index
+choice of workbench/vectors/factory.py. Up to --real-up-to (100k) they repeat the sentences of
+the --index-up-to corpus with their real all-MiniLM-L6-v2 embeddings, read back from its
+database (embedding 100k distinct sentences takes most of an hour on 2 cores; every query then
+finds several identical copies, which costs the same time as distinct sentences); above it the
+embeddings are random unit vectors of the model's dimension (384). The output says which size
+used what.
 
 Each size is then measured in a fresh subprocess (so its memory reading is clean) with
 Climate-FEVER claims as queries, one at a time:
@@ -67,7 +71,31 @@ def build_real(folder: Path, n: int, pool: list[str]) -> dict:
     }
 
 
-def build_synthetic(folder: Path, n: int, pool: list[str], dim: int = 384) -> dict:
+def real_pool(workdir: Path, n: int, pool: list[str]):
+    """(texts, vectors): n distinct sentences with their real embeddings.
+
+    Taken from the really indexed corpus of n sentences when it was built (its SQLite rows), so
+    nothing is embedded twice; otherwise the first n pool sentences are embedded now.
+    """
+    import sqlite3
+
+    import numpy as np
+
+    db = workdir / f"indexed-{n}" / "workbench.db"
+    if db.exists():
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        rows = conn.execute("SELECT text, embedding FROM sentences ORDER BY id").fetchall()
+        conn.close()
+        texts = [text for text, _ in rows]
+        return texts, np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows])
+    from workbench.embed import Embedder
+
+    texts = pool[:n]
+    return texts, Embedder(None).encode(texts, progress=True)
+
+
+def build_synthetic(folder: Path, n: int, pool: list[str], pool_vecs=None, dim: int = 384) -> dict:
+    """Real text in SQLite; embeddings are the pool's real ones (cycled) or random vectors."""
     import numpy as np
 
     from workbench.api import Workbench
@@ -79,15 +107,20 @@ def build_synthetic(folder: Path, n: int, pool: list[str], dim: int = 384) -> di
     with Workbench.open(folder) as wb:
         store = wb.store
         store.set_model(wb.model_name, dim)
-        batch = []
+        batch, position = [], 0
         for doc_id, title, texts in _documents(n, pool):
             sentences, offset = [], 0
             for text in texts:
                 sentences.append(Sentence(offset, offset + len(text), text))
                 offset += len(text) + 2
             doc = SourceDocument(doc_id, "\n\n".join(texts), title, source="benchmark")
-            vecs = rng.standard_normal((len(texts), dim)).astype(np.float32)
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            if pool_vecs is not None:
+                rows = [(position + j) % len(pool) for j in range(len(texts))]
+                vecs = np.ascontiguousarray(pool_vecs[rows], dtype=np.float32)
+            else:
+                vecs = rng.standard_normal((len(texts), dim)).astype(np.float32)
+                vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            position += len(texts)
             batch.append((doc, sentences, vecs))
             if len(batch) >= WRITE_BATCH:
                 store.put_documents(batch)
@@ -97,8 +130,14 @@ def build_synthetic(folder: Path, n: int, pool: list[str], dim: int = 384) -> di
         written = time.perf_counter() - started
         store.rebuild_vectors()
         count = store.count_sentences()
+    kind = (
+        f"real all-MiniLM-L6-v2 embeddings of {len(pool)} distinct sentences, repeated; "
+        "real text in SQLite"
+        if pool_vecs is not None
+        else "random unit vectors (dimension 384) for the ANN part; real text in SQLite"
+    )
     return {
-        "embeddings": "random unit vectors (dimension 384) for the ANN part; real text in SQLite",
+        "embeddings": kind,
         "build_seconds": round(time.perf_counter() - started, 1),
         "sqlite_write_seconds": round(written, 1),
         "sentences": count,
@@ -157,8 +196,11 @@ def measure(folder: Path, queries: int, stance_model: str | None) -> dict:
             "index_open": rss_open,
             "end": rss_end,
         },
-        "index_ram_mb": round(rss_end - rss_models, 1),
-        "index_ram_bytes_per_sentence": round((rss_end - rss_models) * 2**20 / n, 1),
+        # RAM the opened vector index takes (FAISS loaded, before any check) ...
+        "index_ram_mb": round(rss_open - rss_models, 1),
+        "index_ram_bytes_per_sentence": round((rss_open - rss_models) * 2**20 / n, 1),
+        # ... and what checking adds on top (SQLite page cache, tokenizer/torch buffers)
+        "checking_ram_mb": round(rss_end - rss_open, 1),
         "stance_model": stats["stance_model"],
     }
 
@@ -167,7 +209,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--real-up-to", type=int, default=10_000)
+    parser.add_argument("--index-up-to", type=int, default=10_000)
+    parser.add_argument("--real-up-to", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--stance-model", default=None)
     parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
@@ -189,14 +232,22 @@ def main() -> None:
     results = []
     try:
         for n in sizes:
-            real = n <= args.real_up_to
-            folder = workdir / f"{'real' if real else 'random'}-{n}"
+            kind = (
+                "indexed" if n <= args.index_up_to else "pool" if n <= args.real_up_to else "random"
+            )
+            folder = workdir / f"{kind}-{n}"
             marker = folder / "built.json"
             if marker.exists():
                 build = json.loads(marker.read_text())
+            elif kind == "indexed":
+                build = build_real(folder, n, pool)
+            elif kind == "pool":
+                texts, vecs = real_pool(workdir, args.index_up_to, pool)
+                build = build_synthetic(folder, n, texts, vecs)
+                build["distinct_sentences"] = len(texts)
             else:
-                build = (build_real if real else build_synthetic)(folder, n, pool)
-                marker.write_text(json.dumps(build))
+                build = build_synthetic(folder, n, pool)
+            marker.write_text(json.dumps(build))
             command = [
                 sys.executable,
                 __file__,
@@ -218,7 +269,8 @@ def main() -> None:
     report = {
         "benchmark": "check_latency",
         "command": "python benchmarks/check_latency.py "
-        f"--sizes {args.sizes} --queries {args.queries} --real-up-to {args.real_up_to}",
+        f"--sizes {args.sizes} --queries {args.queries} --index-up-to {args.index_up_to} "
+        f"--real-up-to {args.real_up_to}",
         "distinct_sentences_in_pool": len(pool),
         "queries": "Climate-FEVER claims, one at a time",
         "targets": {"check_p50_ms_at_100k": 300, "search_p50_ms_at_1M": 20},

@@ -1,6 +1,7 @@
 """Batch throughput: claims/s of `workbench verify` on 500 claims, and its peak memory.
 
-    python benchmarks/verify_throughput.py [--claims 500] [--index DIR] [--stance-model PATH]
+    python benchmarks/verify_throughput.py [--claims 500] [--top-k 10] [--index DIR]
+        [--stance-model PATH]
 
 Index: the pooled Climate-FEVER evidence corpus (5,240 Wikipedia sentences in 1,344 article
 documents), built with the API into --index DIR (kept and reused) or a temporary folder.
@@ -29,7 +30,9 @@ from pathlib import Path
 from _common import CLIMATE_FEVER, ROOT, climate_fever_rows, machine
 
 
-def run_verify(claims: list[tuple[str, str]], index: Path, tmp: Path, stance: str | None):
+def run_verify(
+    claims: list[tuple[str, str]], index: Path, tmp: Path, stance: str | None, top_k: int
+):
     """Wall seconds and peak RSS (MiB) of one `workbench verify` child process."""
     path = tmp / f"claims-{len(claims)}.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -38,7 +41,7 @@ def run_verify(claims: list[tuple[str, str]], index: Path, tmp: Path, stance: st
         writer.writerows(claims)
     out = tmp / f"out-{len(claims)}.jsonl"
     command = [sys.executable, "-m", "workbench.cli", "verify", str(path), "-o", str(out)]
-    command += ["--index", str(index), "--quiet"]
+    command += ["--index", str(index), "--quiet", "--top-k", str(top_k)]
     if stance:
         command += ["--stance-model", stance]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -57,6 +60,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=500)
     parser.add_argument("--index", type=Path, default=None)
     parser.add_argument("--stance-model", default=None)
+    parser.add_argument("--top-k", type=int, default=10, help="evidence sentences per claim")
     args = parser.parse_args()
 
     from workbench.api import Workbench
@@ -73,12 +77,14 @@ def main() -> None:
             wb.add_records(corpus.records, origin="climate-fever")
             sentences = wb.store.count_sentences()
         build_s = time.perf_counter() - started
-        one_s, _, _ = run_verify(claims[:1], index, tmp, args.stance_model)
-        all_s, peak, written = run_verify(claims, index, tmp, args.stance_model)
+        one_s, _, _ = run_verify(claims[:1], index, tmp, args.stance_model, args.top_k)
+        all_s, peak, written = run_verify(claims, index, tmp, args.stance_model, args.top_k)
     steady = (len(claims) - 1) / (all_s - one_s) if all_s > one_s else None
     report = {
         "benchmark": "verify_throughput",
-        "command": f"python benchmarks/verify_throughput.py --claims {args.claims}",
+        "command": "python benchmarks/verify_throughput.py "
+        f"--claims {args.claims} --top-k {args.top_k}",
+        "top_k": args.top_k,
         "index": "pooled Climate-FEVER evidence",
         "index_sentences": sentences,
         "index_build_seconds": round(build_s, 1),

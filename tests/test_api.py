@@ -106,3 +106,40 @@ def test_add_progress_callback(tmp_path, embedder):
             [tmp_path / "a.txt", tmp_path / "b.txt"], progress_callback=lambda *a: seen.append(a)
         )
     assert [s[:2] for s in seen] == [(1, 2), (2, 2)]
+
+
+def test_saved_params_are_the_index_own(seed_index, tiny_stance):
+    import sqlite3
+
+    from workbench.verdict import DEFAULT_PARAMS, VerdictParams
+
+    strict = VerdictParams(min_relevance=0.3, full_relevance=0.6, decide=1.01, conflict=1.01)
+    with Workbench.open(seed_index, stance_model=str(tiny_stance)) as wb:
+        assert wb.params == DEFAULT_PARAMS
+        wb.save_params(strict, {"tuned_on": "a test"})
+    with Workbench.open(seed_index, stance_model=str(tiny_stance)) as wb:
+        assert wb.params == strict
+        info = wb.stats()["verdict_params"]
+        assert info["source"] == "saved in the index"
+        assert info["provenance"] == {"tuned_on": "a test"}
+        # nothing can reach decide = 1.01: every verdict is NOT_ENOUGH_INFO
+        assert wb.check(SEED_CLAIM).verdict == "NOT_ENOUGH_INFO"
+        wb.reset_params()
+        assert wb.params == DEFAULT_PARAMS
+    with Workbench.open(seed_index) as wb:
+        assert wb.stats()["verdict_params"]["source"] == "built-in defaults"
+        wb.save_params(strict)
+    db = sqlite3.connect(seed_index / "workbench.db")
+    with db:
+        db.execute("UPDATE meta SET value = '{broken' WHERE key = 'setting:verdict_params'")
+    db.close()
+    with pytest.raises(WorkbenchError, match="index params --reset"):
+        Workbench.open(seed_index)
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    fixed = CliRunner().invoke(main, ["index", "params", "--reset", "--index", str(seed_index)])
+    assert fixed.exit_code == 0 and "built-in defaults" in fixed.output, fixed.output
+    with Workbench.open(seed_index) as wb:
+        assert wb.params == DEFAULT_PARAMS

@@ -49,3 +49,11 @@ def test_unavailable_hub_model_is_one_clear_sentence(monkeypatch):
     message = str(info.value)
     assert "no-such-org/no-such-model-xyz" in message and "--model" in message
     assert "\n" not in message
+
+
+def test_length_sorted_batches_keep_the_input_order(embedder):
+    """encode() batches texts by length; each row must still be its own text's vector."""
+    texts = [f"Sentence {i} about " + "rivers and lakes " * ((i * 5) % 11) for i in range(70)]
+    together = embedder.encode(texts)
+    alone = np.vstack([embedder.encode([text]) for text in texts[::7]])
+    assert np.allclose(together[::7], alone, atol=1e-4)

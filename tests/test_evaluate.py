@@ -286,3 +286,44 @@ def test_eval_cli_on_claims_file_and_mini_climate_fever(
 
     usage = runner.invoke(main, ["eval", "--dataset", "climate-fever"])
     assert usage.exit_code == 2 and "--data" in usage.output
+
+
+@pytest.mark.slow
+def test_tuned_thresholds_are_saved_in_the_index_and_used(seed_index, tiny_stance):
+    from workbench import Workbench
+    from workbench.cli import main
+
+    runner = CliRunner()
+    base = ["--index", str(seed_index), "--stance-model", str(tiny_stance), "--quiet"]
+    out = runner.invoke(
+        main,
+        ["eval", "--claims", str(CLAIMS), *base, "--json", "--limit", "8", "--tune"],
+        catch_exceptions=False,
+    )
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["dev"]["n"] == 4 and report["test"]["n"] == 4  # alternate rows
+    assert "saved_to" not in report["tuning"]  # --tune alone changes nothing
+    with Workbench.open(seed_index, create=False) as wb:
+        assert wb.stats()["verdict_params"]["source"] == "built-in defaults"
+
+    out = runner.invoke(
+        main,
+        ["eval", "--claims", str(CLAIMS), *base, "--limit", "8", "--tune", "--save-params"],
+        catch_exceptions=False,
+    )
+    assert out.exit_code == 0, out.output
+    assert "Saved as the verdict thresholds of" in out.stdout
+    shown = runner.invoke(main, ["index", "params", "--index", str(seed_index), "--json"])
+    saved = json.loads(shown.stdout)
+    assert saved["source"] == "saved in the index"
+    assert "claims file" in saved["provenance"]["tuned_on"]
+    tuned = {k: saved[k] for k in ("min_relevance", "full_relevance", "decide", "conflict")}
+    assert tuned == report["tuning"]["params"]  # same outcomes, same tuning
+    with Workbench.open(seed_index, create=False) as wb:  # a later open uses them
+        assert wb.params.to_dict() == tuned
+
+    reset = runner.invoke(main, ["index", "params", "--index", str(seed_index), "--reset"])
+    assert reset.exit_code == 0 and "built-in defaults" in reset.stdout
+    lone = runner.invoke(main, ["eval", "--claims", str(CLAIMS), *base, "--save-params"])
+    assert lone.exit_code == 1 and "--save-params needs --tune" in lone.output

@@ -92,3 +92,15 @@ def test_unloadable_path_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "broken" / "config.json").write_text("{not json")
     with pytest.raises(WorkbenchError, match="Could not load stance model"):
         StanceModel(str(tmp_path / "broken"))
+
+
+def test_length_sorted_batches_keep_the_input_order(tiny_stance):
+    """predict() batches pairs by length; each row must still belong to its own pair."""
+    model = StanceModel(str(tiny_stance))
+    pairs = [
+        (f"Sentence {i} " + "word " * ((i * 7) % 23), f"Claim {i} " + "x " * (i % 5))
+        for i in range(40)
+    ]
+    together = model.predict(pairs, batch_size=8)
+    one_by_one = np.vstack([model.predict([pair]) for pair in pairs])
+    assert np.allclose(together, one_by_one, atol=1e-4)

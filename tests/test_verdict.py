@@ -67,3 +67,20 @@ def test_stance_label():
     assert stance_label(0.7, 0.2, 0.1) == "supports"
     assert stance_label(0.1, 0.5, 0.4) == "refutes"
     assert stance_label(0.3, 0.3, 0.4) == "neutral"
+
+
+def test_params_round_trip_and_validation():
+    from workbench import WorkbenchError
+
+    params = VerdictParams(0.4, 0.7, 0.3, 0.8)
+    assert VerdictParams.from_dict(params.to_dict()) == params
+    assert VerdictParams.from_dict({"decide": "0.6"}) == VerdictParams(decide=0.6)
+    for bad, message in (
+        ({"decide": 0.5, "colour": 1}, "must be an object with keys"),
+        ("decide=0.5", "must be an object with keys"),
+        ({"decide": "high"}, "non-number"),
+        ({"conflict": 1.5}, "must be in"),
+        ({"min_relevance": 0.6, "full_relevance": 0.5}, "at or below"),
+    ):
+        with pytest.raises(WorkbenchError, match=message):
+            VerdictParams.from_dict(bad)

@@ -27,6 +27,7 @@ from .verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stan
 
 ProgressCallback = Callable[[int, "int | None", str], None]
 EMBED_CHUNK = 512  # sentences embedded (and committed) together while adding
+PARAMS_SETTING = "verdict_params"  # key of the index's own verdict thresholds (meta table)
 CHECK_CHUNK = 16  # claims whose stance pairs are scored in one batch
 PROGRESS_MIN_FILES = 5  # fewer files: no per-file bar (a long single file gets an embedding bar)
 
@@ -167,13 +168,15 @@ class Workbench:
         model: str | None = None,
         stance_model: str | None = None,
         create: bool = True,
+        params: VerdictParams | None = None,
     ) -> Workbench:
         """Open (or create) the index in index_dir.
 
         model: embedding model name or folder; None = the one the index was built with (the
         default all-MiniLM-L6-v2 for a new index). A different model than the index's is an
         error. stance_model: CrossEncoder name or folder; None = workbench/models/stance/.
-        Raises WorkbenchError with a one-sentence message.
+        params: verdict thresholds; None = those saved in the index (save_params), else the
+        defaults. Raises WorkbenchError with a one-sentence message.
         """
         store = Store(index_dir, create=create)
         try:
@@ -188,10 +191,37 @@ class Workbench:
             name = requested or stored or DEFAULT_MODEL
             if store.model != name:
                 store.set_model(name, None if name != stored else store.dimension)
+            if params is None:
+                params = cls._saved_params(store) or DEFAULT_PARAMS
         except BaseException:
             store.close()
             raise
-        return cls(store, name, str(stance_model) if stance_model else None)
+        return cls(store, name, str(stance_model) if stance_model else None, params)
+
+    @staticmethod
+    def _saved_params(store: Store) -> VerdictParams | None:
+        saved = store.get_setting(PARAMS_SETTING)
+        if saved is None:
+            return None
+        return VerdictParams.from_dict(
+            saved.get("params"), f"verdict parameters saved in {store.db_path}"
+        )
+
+    # -- verdict thresholds -------------------------------------------------------------
+    def save_params(self, params: VerdictParams, provenance: dict | None = None) -> None:
+        """Make params this index's verdict thresholds (kept in its database) and use them.
+
+        provenance says where they came from (e.g. the tuning run); it is shown by stats().
+        """
+        params = VerdictParams.from_dict(params.to_dict())
+        record = {"params": params.to_dict(), "provenance": provenance or {}}
+        self.store.set_setting(PARAMS_SETTING, record)
+        self.params = params
+
+    def reset_params(self) -> None:
+        """Forget this index's saved thresholds and use the built-in defaults again."""
+        self.store.set_setting(PARAMS_SETTING, None)
+        self.params = DEFAULT_PARAMS
 
     @staticmethod
     def _manifest_model(store: Store) -> str | None:
@@ -370,7 +400,20 @@ class Workbench:
             stats["stance_model"] = self.stance_model_name or str(
                 Path(__file__).resolve().parent / "models" / "stance"
             )
-            return stats
+            try:
+                saved = self.store.get_setting(PARAMS_SETTING)
+            except WorkbenchError:
+                saved = None
+        if saved and self.params.to_dict() == saved.get("params"):
+            source = "saved in the index"
+        elif self.params == DEFAULT_PARAMS:
+            source = "built-in defaults"
+        else:
+            source = "set by the caller"
+        stats["verdict_params"] = {**self.params.to_dict(), "source": source}
+        if source == "saved in the index" and saved.get("provenance"):
+            stats["verdict_params"]["provenance"] = saved["provenance"]
+        return stats
 
     def search(self, claim: str, top_k: int = 10, date: str | None = None) -> list[Hit]:
         """Hybrid retrieval only (no stance): the top_k sentences for the claim."""

@@ -168,6 +168,53 @@ def index_stats(index_dir, as_json) -> None:
         click.echo(f"{key}: {value}")
 
 
+@index_group.command("params")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Save one threshold in the index (min_relevance, full_relevance, decide, conflict).",
+)
+@click.option("--reset", is_flag=True, help="Forget the saved thresholds; use the defaults.")
+@index_option
+@json_option
+def index_params(assignments, reset, index_dir, as_json) -> None:
+    """Show (or set, or reset) the verdict thresholds this index uses.
+
+    `workbench eval ... --tune --save-params` saves thresholds tuned on labelled claims.
+    """
+    from .verdict import VerdictParams
+
+    if reset and assignments:
+        raise click.UsageError("Give either --set or --reset, not both.")
+    from .api import Workbench
+    from .verdict import DEFAULT_PARAMS
+
+    # --reset must work even when the saved thresholds are unreadable: do not load them
+    with Workbench.open(index_dir, create=False, params=DEFAULT_PARAMS if reset else None) as wb:
+        if reset:
+            wb.reset_params()
+        elif assignments:
+            values = wb.params.to_dict()
+            for item in assignments:
+                name, sep, value = item.partition("=")
+                if not sep or name.strip() not in values:
+                    _fail(
+                        f"--set takes NAME=VALUE with NAME one of {', '.join(values)}; "
+                        f"got '{item}'."
+                    )
+                values[name.strip()] = value.strip()
+            provenance = {"set_by": "workbench index params --set"}
+            wb.save_params(VerdictParams.from_dict(values, "--set values"), provenance)
+        params = wb.stats()["verdict_params"]
+    if as_json:
+        _print_json(params)
+        return
+    for key, value in params.items():
+        click.echo(f"{key}: {value}")
+
+
 def _format_result(result) -> str:
     lines = [
         f"Claim:   {result.claim}",
@@ -324,7 +371,16 @@ def serve(host, port, auth, index_dir, model, stance_model) -> None:
     show_default=True,
     help="--dataset only: which claims (dev = even claim id, test = odd).",
 )
-@click.option("--tune", is_flag=True, help="--dataset only: tune verdict thresholds on dev.")
+@click.option(
+    "--tune",
+    is_flag=True,
+    help="Tune the verdict thresholds on the dev half and report them on the test half.",
+)
+@click.option(
+    "--save-params",
+    is_flag=True,
+    help="With --tune: keep the tuned thresholds in the --index (see `index params`).",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N claims.")
 @click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--quiet", is_flag=True, help="No progress messages on stderr.")
@@ -344,6 +400,7 @@ def evaluate(
     index_dir,
     split,
     tune,
+    save_params,
     limit,
     top_k,
     quiet,
@@ -375,10 +432,11 @@ def evaluate(
             tune,
             progress=say,
             outcomes_path=outcomes,
+            save_params=save_params,
         )
     else:
-        if split != "all" or tune:
-            raise click.UsageError("--split and --tune apply to --dataset only.")
+        if split != "all":
+            raise click.UsageError("--split applies to --dataset only.")
         report = evaluate_claims_file(
             claims_file,
             index_dir or "index",
@@ -388,6 +446,8 @@ def evaluate(
             limit,
             progress=say,
             outcomes_path=outcomes,
+            tune_params=tune,
+            save_params=save_params,
         )
     if as_json:
         _print_json(report)
@@ -395,51 +455,102 @@ def evaluate(
         click.echo(format_report(report))
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command("train-stance")
-@click.option("--data", "data_dir", default="../shared/data", show_default=True,
-              type=click.Path(file_okay=False, exists=True),
-              help="Folder holding nli/ and fever-symmetric/ (the public training sets).")
-@click.option("--out", "out_dir", default="workbench/models/stance", show_default=True,
-              type=click.Path(file_okay=False), help="Where to write the CrossEncoder folder.")
-@click.option("--pairs-dir", default=".train", show_default=True,
-              type=click.Path(file_okay=False),
-              help="Compact train/valid pair files (built once, reused; never committed).")
-@click.option("--max-minutes", type=float, default=None,
-              help="Stop (with the learning rate decayed to zero) after this many minutes.")
-@click.option("--base", default=None,
-              help="Encoder to start from (default: the bundled all-MiniLM-L6-v2).")
-@click.option("--stage", type=click.IntRange(1, 2), default=1, show_default=True,
-              help="1: fine-tune the base; 2: continue from --init, debiased (see model card).")
-@click.option("--init", "init_dir", default=None, type=click.Path(file_okay=False),
-              help="Stage-1 model folder that stage 2 continues from.")
+@click.option(
+    "--data",
+    "data_dir",
+    default="../shared/data",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder holding nli/ and fever-symmetric/ (the public training sets).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="workbench/models/stance",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the CrossEncoder folder.",
+)
+@click.option(
+    "--pairs-dir",
+    default=".train",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Compact train/valid pair files (built once, reused; never committed).",
+)
+@click.option(
+    "--max-minutes",
+    type=float,
+    default=None,
+    help="Stop (with the learning rate decayed to zero) after this many minutes.",
+)
+@click.option(
+    "--base", default=None, help="Encoder to start from (default: the bundled all-MiniLM-L6-v2)."
+)
+@click.option(
+    "--stage",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="1: fine-tune the base; 2: continue from --init, debiased (see model card).",
+)
+@click.option(
+    "--init",
+    "init_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Stage-1 model folder that stage 2 continues from.",
+)
 def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base, stage, init_dir) -> None:
     """Train the stance model (3-way NLI cross-encoder) from public NLI / FEVER data."""
     from pathlib import Path
 
     from .train_stance import run
 
-    result = run(Path(data_dir), Path(out_dir), Path(pairs_dir), max_minutes, base,
-                 log=lambda msg: click.echo(msg, err=True), stage=stage, init=init_dir)
+    result = run(
+        Path(data_dir),
+        Path(out_dir),
+        Path(pairs_dir),
+        max_minutes,
+        base,
+        log=lambda msg: click.echo(msg, err=True),
+        stage=stage,
+        init=init_dir,
+    )
     _print_json(result)
 
 
 @main.command("eval-stance")
-@click.option("--data", "data_dir", default="../shared/data", show_default=True,
-              type=click.Path(file_okay=False, exists=True),
-              help="Folder holding fever-symmetric/, climate-fever/ and nli/sick/.")
-@click.option("--pairs-dir", default=".train", show_default=True,
-              type=click.Path(file_okay=False),
-              help="Where the training recipe keeps its validation split (rebuilt if absent).")
-@click.option("--set", "sets", multiple=True,
-              type=click.Choice(["fever_symmetric", "fever_symmetric_v0.2_dev", "climate_fever",
-                                 "sick", "validation"]),
-              help="Evaluate only these sets (repeatable; default: all but v0.2 dev).")
-@click.option("--write-card", is_flag=True,
-              help="Record the results in the model folder's card (README.md, training.json).")
+@click.option(
+    "--data",
+    "data_dir",
+    default="../shared/data",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder holding fever-symmetric/, climate-fever/ and nli/sick/.",
+)
+@click.option(
+    "--pairs-dir",
+    default=".train",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the training recipe keeps its validation split (rebuilt if absent).",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    type=click.Choice(
+        ["fever_symmetric", "fever_symmetric_v0.2_dev", "climate_fever", "sick", "validation"]
+    ),
+    help="Evaluate only these sets (repeatable; default: all but v0.2 dev).",
+)
+@click.option(
+    "--write-card",
+    is_flag=True,
+    help="Record the results in the model folder's card (README.md, training.json).",
+)
 @stance_option
 @json_option
 def eval_stance(data_dir, pairs_dir, sets, write_card, stance_model, as_json) -> None:
@@ -451,11 +562,20 @@ def eval_stance(data_dir, pairs_dir, sets, write_card, stance_model, as_json) ->
     from .train_stance import record_metrics
 
     kwargs = {"sets": tuple(sets)} if sets else {}
-    results = evaluate(stance_model, Path(data_dir), Path(pairs_dir),
-                       log=lambda msg: click.echo(msg, err=True), **kwargs)
+    results = evaluate(
+        stance_model,
+        Path(data_dir),
+        Path(pairs_dir),
+        log=lambda msg: click.echo(msg, err=True),
+        **kwargs,
+    )
     if write_card:
         record_metrics(Path(stance_model) if stance_model else DEFAULT_STANCE_PATH, results)
     if as_json:
         _print_json(results)
     else:
         click.echo(format_text(results))
+
+
+if __name__ == "__main__":
+    main()

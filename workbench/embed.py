@@ -103,7 +103,7 @@ def quiet_transformers() -> None:
 class Embedder:
     """Encodes texts into L2-normalised float32 vectors (cosine = dot product)."""
 
-    def __init__(self, name: str | None = None, batch_size: int = 64, device: str = "cpu"):
+    def __init__(self, name: str | None = None, batch_size: int = 32, device: str = "cpu"):
         self.name = canonical_model_name(name)
         self.batch_size = batch_size
         self.device = device
@@ -135,7 +135,7 @@ class Embedder:
             from tqdm import tqdm
 
             chunks = []
-            step = self.batch_size * 4
+            step = self.batch_size * 32  # large steps: more room to batch by length
             with tqdm(total=len(texts), desc="Embedding", unit="sent", file=sys.stderr) as bar:
                 for i in range(0, len(texts), step):
                     chunks.append(self._encode(texts[i : i + step]))
@@ -146,19 +146,25 @@ class Embedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         model = self.model
         lock = model_lock(self.name, self.device)
+        # Longest first, so each batch holds texts of similar length and pads little (what
+        # SentenceTransformer.encode does within one call; here the model lock is taken per
+        # batch, so a check waits for one batch at most). Rows are put back in input order.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         parts = []
         for i in range(0, len(texts), self.batch_size):
             with lock:
                 parts.append(
                     model.encode(
-                        texts[i : i + self.batch_size],
+                        [texts[j] for j in order[i : i + self.batch_size]],
                         batch_size=self.batch_size,
                         normalize_embeddings=True,
                         convert_to_numpy=True,
                         show_progress_bar=False,
                     )
                 )
-        return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+        out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
+        out[order] = np.vstack(parts)
+        return out
 
 
 def model_lock(name: str, device: str = "cpu") -> FairLock:

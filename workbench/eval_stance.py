@@ -24,14 +24,17 @@ _SICK = {"ENTAILMENT": "supports", "CONTRADICTION": "refutes", "NEUTRAL": "neutr
 _CLIMATE = {"SUPPORTS": "supports", "REFUTES": "refutes", "NOT_ENOUGH_INFO": "neutral"}
 
 
-def fever_symmetric(data_dir: Path, name: str = "symmetric_v0.1/fever_symmetric_generated.jsonl"
-                    ) -> list[Pair]:
+def fever_symmetric(
+    data_dir: Path, name: str = "symmetric_v0.1/fever_symmetric_generated.jsonl"
+) -> list[Pair]:
     from .train_stance import detokenize
 
     path = data_dir / "fever-symmetric" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [(detokenize(r["evidence_sentence"]), detokenize(r["claim"]), _FEVER[r["label"]])
-            for r in rows]
+    return [
+        (detokenize(r["evidence_sentence"]), detokenize(r["claim"]), _FEVER[r["label"]])
+        for r in rows
+    ]
 
 
 def sick_test(data_dir: Path) -> list[Pair]:
@@ -43,8 +46,9 @@ def sick_test(data_dir: Path) -> list[Pair]:
     for line in lines[1:]:
         f = line.split("\t")
         if len(f) == len(head) and f[col["SemEval_set"]] == "TEST":
-            pairs.append((f[col["sentence_A"]], f[col["sentence_B"]],
-                          _SICK[f[col["entailment_label"]]]))
+            pairs.append(
+                (f[col["sentence_A"]], f[col["sentence_B"]], _SICK[f[col["entailment_label"]]])
+            )
     return pairs
 
 
@@ -84,15 +88,21 @@ def score(model: StanceModel, pairs: list[Pair], two_way: bool = False) -> dict:
     return out
 
 
-def evaluate(stance_model: str | None, data_dir: Path, pairs_dir: Path = Path(".train"),
-             sets: tuple[str, ...] = ("fever_symmetric", "climate_fever", "sick", "validation"),
-             log: Callable[[str], None] = lambda _msg: None) -> dict:
+def evaluate(
+    stance_model: str | None,
+    data_dir: Path,
+    pairs_dir: Path = Path(".train"),
+    sets: tuple[str, ...] = ("fever_symmetric", "climate_fever", "sick", "validation"),
+    log: Callable[[str], None] = lambda _msg: None,
+) -> dict:
     """Run every requested set and return {set: metrics}."""
     model = StanceModel(stance_model)
     loaders: dict[str, tuple[Callable[[], list[Pair]], bool]] = {
         "fever_symmetric": (lambda: fever_symmetric(data_dir), True),
         "fever_symmetric_v0.2_dev": (
-            lambda: fever_symmetric(data_dir, "symmetric_v0.2/fever_symmetric_dev.jsonl"), True),
+            lambda: fever_symmetric(data_dir, "symmetric_v0.2/fever_symmetric_dev.jsonl"),
+            True,
+        ),
         "climate_fever": (lambda: climate_fever_pairs(data_dir), False),
         "sick": (lambda: sick_test(data_dir), False),
         "validation": (lambda: validation_split(pairs_dir, data_dir), False),
@@ -107,17 +117,25 @@ def evaluate(stance_model: str | None, data_dir: Path, pairs_dir: Path = Path(".
 
 def format_text(results: dict) -> str:
     """Human-readable table plus one confusion matrix per set."""
-    lines = [f"stance model: {results['model']}", "",
-             f"{'set':28s} {'pairs':>6s} {'accuracy':>9s} {'macro-F1':>9s} {'pairs/s':>8s}"]
+    lines = [
+        f"stance model: {results['model']}",
+        "",
+        f"{'set':28s} {'pairs':>6s} {'accuracy':>9s} {'macro-F1':>9s} {'pairs/s':>8s}",
+    ]
     for name, m in results.items():
         if isinstance(m, dict):
-            lines.append(f"{name:28s} {m['n']:6d} {m['accuracy']:9.4f} {m['macro_f1']:9.4f} "
-                         f"{m['pairs_per_second'] or 0:8.1f}")
+            lines.append(
+                f"{name:28s} {m['n']:6d} {m['accuracy']:9.4f} {m['macro_f1']:9.4f} "
+                f"{m['pairs_per_second'] or 0:8.1f}"
+            )
     for name, m in results.items():
         if isinstance(m, dict):
             labels = m["labels"]
-            lines += ["", f"{name}: confusion matrix (rows gold, columns predicted)",
-                      " " * 10 + "".join(f"{lab:>10s}" for lab in labels)]
+            lines += [
+                "",
+                f"{name}: confusion matrix (rows gold, columns predicted)",
+                " " * 10 + "".join(f"{lab:>10s}" for lab in labels),
+            ]
             for lab, row in zip(labels, m["confusion_matrix"]):
                 lines.append(f"{lab:>10s}" + "".join(f"{v:10d}" for v in row))
     return "\n".join(lines)

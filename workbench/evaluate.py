@@ -53,6 +53,7 @@ CHUNK = 64  # claims checked per check_many call (progress granularity)
 DATASETS = ("climate-fever",)
 SPLITS = ("all", "dev", "test")
 SPLIT_RULE = "dev = even claim_id, test = odd claim_id"
+FILE_SPLIT = "dev = 1st, 3rd, 5th ... claim of the file, test = 2nd, 4th ..."
 
 _LABEL_ALIASES = {
     "supported": SUPPORTED,
@@ -513,12 +514,18 @@ def evaluate_climate_fever(
     params: VerdictParams | None = None,
     progress: Callable[[str], None] | None = None,
     outcomes_path: str | os.PathLike | None = None,
+    save_params: bool = False,
 ) -> dict:
-    """Build (or reuse) the pooled Climate-FEVER index, check the claims, return the report."""
+    """Build (or reuse) the pooled Climate-FEVER index, check the claims, return the report.
+
+    save_params (with tune_params and an index_dir): keep the tuned thresholds in that index.
+    """
     import tempfile
 
     from .api import Workbench
 
+    if save_params and not (tune_params and index_dir):
+        raise WorkbenchError("--save-params needs --tune and an --index folder to save into.")
     say = progress or (lambda message: None)
     claims, corpus = load_climate_fever(data)
     if split != "all":
@@ -572,6 +579,9 @@ def evaluate_climate_fever(
     }
     if tune_params:
         report["tuning"] = tuning_report(outcomes)
+        if save_params:
+            with Workbench.open(folder, create=False) as wb:
+                _save_tuned(wb, report, "Climate-FEVER")
     if outcomes_path:
         write_outcomes(outcomes, outcomes_path)
     return report
@@ -584,6 +594,11 @@ def tuning_report(outcomes: list[Outcome]) -> dict:
         raise WorkbenchError("Tuning needs dev-half claims; run with --split all or dev.")
     out: dict = {"tuned_on": "dev", "objective": "macro_f1 (ties: accuracy)"}
     best, value = tune(dev)
+    out["untuned_on_test"] = {
+        k: v
+        for k, v in summarize([o for o in outcomes if o.split == "test"]).items()
+        if k in ("n", "accuracy", "macro_f1", "ece")
+    }
     out["params"] = _params_dict(best)
     out["dev_objective"] = value
     redone = redecide(outcomes, best)
@@ -609,7 +624,23 @@ _VERDICT_KEYS = (
 
 
 def _params_dict(params: VerdictParams) -> dict:
-    return {k: getattr(params, k) for k in VerdictParams.__dataclass_fields__}
+    return params.to_dict()
+
+
+def _save_tuned(wb, report: dict, source: str) -> None:
+    """Save the thresholds tuned on the dev half as the index's own (see index params)."""
+    tuning = report["tuning"]
+    test = tuning.get("test") or {}
+    provenance = {
+        "tuned_on": f"{source}, dev half ({SPLIT_RULE if 'climate' in source else FILE_SPLIT})",
+        "objective": tuning["objective"],
+        "dev_macro_f1": tuning["dev_objective"].get("macro_f1"),
+        "test_accuracy": test.get("accuracy"),
+        "test_macro_f1": test.get("macro_f1"),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    wb.save_params(VerdictParams.from_dict(tuning["params"]), provenance)
+    tuning["saved_to"] = str(wb.index_dir)
 
 
 def evaluate_claims_file(
@@ -621,14 +652,24 @@ def evaluate_claims_file(
     limit: int | None = None,
     progress: Callable[[str], None] | None = None,
     outcomes_path: str | os.PathLike | None = None,
+    tune_params: bool = False,
+    save_params: bool = False,
 ) -> dict:
-    """Check a labelled claims file against an existing index and return the report."""
+    """Check a labelled claims file against an existing index and return the report.
+
+    tune_params: split the file into halves (FILE_SPLIT), tune the thresholds on the dev half
+    and report them on the test half; save_params: then keep them in the index.
+    """
     from .api import Workbench
 
+    if save_params and not tune_params:
+        raise WorkbenchError("--save-params needs --tune.")
     say = progress or (lambda message: None)
     claims = load_claims_file(claims_file)
     if limit:
         claims = claims[:limit]
+    if tune_params:
+        claims = [replace(c, split="dev" if i % 2 == 0 else "test") for i, c in enumerate(claims)]
     with Workbench.open(index_dir, model=model, stance_model=stance_model, create=False) as wb:
         say(f"Checking {len(claims)} claims against {index_dir} ...")
         started = time.perf_counter()
@@ -652,6 +693,13 @@ def evaluate_claims_file(
     }
     if not any(c.evidence for c in claims):
         report["evidence_recall_note"] = "no gold evidence in the claims file"
+    if tune_params:
+        report["split_rule"] = FILE_SPLIT
+        report.update(split_reports(outcomes))
+        report["tuning"] = tuning_report(outcomes)
+        if save_params:
+            with Workbench.open(index_dir, create=False) as wb:
+                _save_tuned(wb, report, f"claims file {claims_file}")
     if outcomes_path:
         write_outcomes(outcomes, outcomes_path)
     return report
@@ -730,6 +778,11 @@ def format_report(report: dict) -> str:
                     f"  {name}: accuracy {_fmt(r['accuracy'])}  macro-F1 {_fmt(r['macro_f1'])}  "
                     f"ECE {_fmt(r['ece'])}"
                 )
+        if t.get("saved_to"):
+            lines.append(
+                f"Saved as the verdict thresholds of {t['saved_to']} "
+                "(`workbench index params` shows them, --reset forgets them)."
+            )
     lines.append(
         f"Checked in {report['check_seconds']} s ({report['claims_per_second']} claims/s); "
         f"stance model {report['stance_model']}."

@@ -12,8 +12,9 @@ def accuracy(gold: Sequence[str], pred: Sequence[str]) -> float:
     return sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
 
 
-def confusion_matrix(gold: Sequence[str], pred: Sequence[str],
-                     labels: Sequence[str]) -> list[list[int]]:
+def confusion_matrix(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
+) -> list[list[int]]:
     """Rows are gold labels, columns predicted labels, both in `labels` order."""
     index = {name: i for i, name in enumerate(labels)}
     matrix = [[0] * len(labels) for _ in labels]
@@ -23,8 +24,9 @@ def confusion_matrix(gold: Sequence[str], pred: Sequence[str],
     return matrix
 
 
-def per_class_f1(gold: Sequence[str], pred: Sequence[str],
-                 labels: Sequence[str]) -> dict[str, float]:
+def per_class_f1(
+    gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
+) -> dict[str, float]:
     """F1 of each label; a label never predicted nor present scores 0."""
     scores = {}
     for name in labels:
@@ -41,8 +43,9 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) ->
     return sum(scores.values()) / len(labels) if labels else float("nan")
 
 
-def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool],
-                               bins: int = 10) -> float:
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+) -> float:
     """ECE: bin by confidence, average |accuracy - mean confidence| weighted by bin size."""
     if not confidences:
         return float("nan")
@@ -50,8 +53,7 @@ def expected_calibration_error(confidences: Sequence[float], correct: Sequence[b
     ece = 0.0
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
-        members = [i for i, c in enumerate(confidences)
-                   if (lo < c <= hi) or (b == 0 and c == 0.0)]
+        members = [i for i, c in enumerate(confidences) if (lo < c <= hi) or (b == 0 and c == 0.0)]
         if not members:
             continue
         acc = sum(bool(correct[i]) for i in members) / len(members)

@@ -109,14 +109,20 @@ class StanceModel:
             return np.zeros((0, 3), dtype=np.float32)
         import torch
 
+        texts = [(str(e), str(c)) for e, c in pairs]
+        # Longest first, so each batch holds pairs of similar length and pads little (the
+        # CrossEncoder pads every batch to its longest pair); results are put back in order.
+        order = sorted(range(len(texts)), key=lambda i: -(len(texts[i][0]) + len(texts[i][1])))
         with self._lock:
-            logits = self.model.predict(
-                [(str(e), str(c)) for e, c in pairs],
+            sorted_logits = self.model.predict(
+                [texts[i] for i in order],
                 batch_size=batch_size,
                 activation_fn=torch.nn.Identity(),  # raw logits; softmax below
                 apply_softmax=False,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        logits = np.asarray(logits, dtype=np.float64).reshape(len(pairs), -1)
+        sorted_logits = np.asarray(sorted_logits, dtype=np.float64).reshape(len(pairs), -1)
+        logits = np.empty_like(sorted_logits)
+        logits[order] = sorted_logits
         return softmax(logits)[:, self.order].astype(np.float32)

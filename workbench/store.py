@@ -294,6 +294,30 @@ class Store:
             (key, str(value)),
         )
 
+    def get_setting(self, key: str) -> dict | None:
+        """A JSON object saved with set_setting (None if absent)."""
+        raw = self.get_meta(f"setting:{key}")
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = None
+        if not isinstance(value, dict):
+            raise WorkbenchError(
+                f"The setting '{key}' in {self.db_path} is not valid JSON; "
+                f"reset it (for verdict parameters: `workbench index params --reset`)."
+            )
+        return value
+
+    def set_setting(self, key: str, value: dict | None) -> None:
+        """Save (or with None, delete) a JSON object in the meta table, in one transaction."""
+        with self._transaction():
+            if value is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (f"setting:{key}",))
+            else:
+                self._set_meta(f"setting:{key}", json.dumps(value, sort_keys=True))
+
     def set_model(self, name: str, dimension: int | None) -> None:
         """Record the embedding model (and its dimension once known)."""
         with self._transaction():

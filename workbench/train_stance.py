@@ -48,8 +48,15 @@ Pair = tuple[str, str, str]  # (premise, hypothesis, label)
 # --------------------------------------------------------------------------- text clean-up
 
 _PTB = {
-    "-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
-    "-COLON-": ":", "``": '"', "''": '"',
+    "-LRB-": "(",
+    "-RRB-": ")",
+    "-LSB-": "[",
+    "-RSB-": "]",
+    "-LCB-": "{",
+    "-RCB-": "}",
+    "-COLON-": ":",
+    "``": '"',
+    "''": '"',
 }
 _PTB_RE = re.compile("|".join(re.escape(k) for k in _PTB))
 _SPACE_BEFORE = re.compile(r"\s+([.,;:!?%)\]}]|'s\b|'re\b|'ve\b|'ll\b|'d\b|'m\b|n't\b)")
@@ -282,8 +289,9 @@ def build_mix(data_dir: Path, recipe: Recipe, log: Callable[[str], None] = print
     return mix
 
 
-def split_validation(pairs: list[Pair], fraction: float,
-                     seed: int) -> tuple[list[Pair], list[Pair]]:
+def split_validation(
+    pairs: list[Pair], fraction: float, seed: int
+) -> tuple[list[Pair], list[Pair]]:
     """Hold out a fixed share of the mix, with no hypothesis shared between the two sides."""
     claims = sorted({p[1] for p in pairs})
     random.Random(seed).shuffle(claims)
@@ -347,8 +355,9 @@ def claim_only_bias(pairs: list[Pair], seed: int):
     return np.clip(out, 1e-4, 1.0)
 
 
-def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: int,
-                  batch_size: int = 64):
+def predict_pairs(
+    model, tokenizer, pairs: list[tuple[str, str]], max_length: int, batch_size: int = 64
+):
     """Probabilities (n, 3) in LABELS order for (premise, hypothesis) pairs."""
     import numpy as np
     import torch
@@ -359,9 +368,14 @@ def predict_pairs(model, tokenizer, pairs: list[tuple[str, str]], max_length: in
     with torch.inference_mode():
         for i in range(0, len(order), batch_size):
             idx = order[i : i + batch_size]
-            enc = tokenizer([pairs[j][0] for j in idx], [pairs[j][1] for j in idx],
-                            truncation=True, max_length=max_length, padding=True,
-                            return_tensors="pt")
+            enc = tokenizer(
+                [pairs[j][0] for j in idx],
+                [pairs[j][1] for j in idx],
+                truncation=True,
+                max_length=max_length,
+                padding=True,
+                return_tensors="pt",
+            )
             out[idx] = torch.softmax(model(**enc).logits.float(), dim=-1).numpy()
     return out
 
@@ -372,9 +386,16 @@ def accuracy(model, tokenizer, pairs: list[Pair], max_length: int) -> float:
     return float((probs.argmax(1) == gold).mean()) if pairs else float("nan")
 
 
-def train(train_pairs: list[Pair], valid_pairs: list[Pair], out_dir: Path, recipe: Recipe,
-          base_path: str | None = None, max_minutes: float | None = None,
-          log: Callable[[str], None] = print, init: str | None = None) -> dict:
+def train(
+    train_pairs: list[Pair],
+    valid_pairs: list[Pair],
+    out_dir: Path,
+    recipe: Recipe,
+    base_path: str | None = None,
+    max_minutes: float | None = None,
+    log: Callable[[str], None] = print,
+    init: str | None = None,
+) -> dict:
     """Fine-tune the base encoder with a fresh 3-way head (or continue from `init`, a stance
     model folder); save the best validation checkpoint."""
     import torch
@@ -388,8 +409,10 @@ def train(train_pairs: list[Pair], valid_pairs: list[Pair], out_dir: Path, recip
     rng = random.Random(recipe.seed)
     tokenizer = AutoTokenizer.from_pretrained(init or base_path)
     model = AutoModelForSequenceClassification.from_pretrained(
-        init or base_path, num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)), label2id=LABEL_ID,
+        init or base_path,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=LABEL_ID,
     ).float()
     bias = None
     if recipe.debias == "poe":
@@ -403,10 +426,14 @@ def train(train_pairs: list[Pair], valid_pairs: list[Pair], out_dir: Path, recip
     plan = plan[: int(len(plan) * recipe.epochs / epochs_whole)]
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-         "weight_decay": recipe.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-         "weight_decay": 0.0},
+        {
+            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+            "weight_decay": recipe.weight_decay,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+            "weight_decay": 0.0,
+        },
     ]
     optim = torch.optim.AdamW(groups, lr=recipe.learning_rate)
     started = time.time()
@@ -429,9 +456,14 @@ def train(train_pairs: list[Pair], valid_pairs: list[Pair], out_dir: Path, recip
     log(f"training on {len(train_pairs)} pairs, {len(plan)} steps, device {device}")
     for step, batch in enumerate(plan, 1):
         model.train()
-        enc = tokenizer([train_pairs[i][0] for i in batch], [train_pairs[i][1] for i in batch],
-                        truncation=True, max_length=recipe.max_length, padding=True,
-                        return_tensors="pt").to(device)
+        enc = tokenizer(
+            [train_pairs[i][0] for i in batch],
+            [train_pairs[i][1] for i in batch],
+            truncation=True,
+            max_length=recipe.max_length,
+            padding=True,
+            return_tensors="pt",
+        ).to(device)
         labels = torch.tensor([LABEL_ID[train_pairs[i][2]] for i in batch], device=device)
         logits = model(**enc).logits
         if bias is not None:  # product of experts: the claim-only model explains what it can
@@ -444,8 +476,10 @@ def train(train_pairs: list[Pair], valid_pairs: list[Pair], out_dir: Path, recip
         optim.zero_grad()
         elapsed = time.time() - started
         if step % 50 == 0:
-            log(f"step {step}/{len(plan)} loss {loss.item():.4f} {elapsed / 60:.1f} min "
-                f"{step * recipe.batch_size / elapsed:.1f} pairs/s")
+            log(
+                f"step {step}/{len(plan)} loss {loss.item():.4f} {elapsed / 60:.1f} min "
+                f"{step * recipe.batch_size / elapsed:.1f} pairs/s"
+            )
         out_of_time = max_minutes is not None and elapsed > max_minutes * 60
         due = max_minutes is not None and elapsed > next_check * max_minutes * 12
         if step % checks == 0 or step == len(plan) or out_of_time or due:
@@ -485,13 +519,16 @@ def _stage_section(facts: dict) -> str:
     recipe, result = facts["recipe"], facts["result"]
     rows = "\n".join(f"| {k} | {v} | {LICENCES[k]} |" for k, v in recipe["sizes"].items())
     hp = {k: v for k, v in recipe.items() if k not in ("sizes", "base")}
-    start = "the bundled encoder with a fresh 3-way head" if recipe["stage"] == 1 else (
-        "the stage-1 model")
-    return f"""## Stage {recipe['stage']}
+    start = (
+        "the bundled encoder with a fresh 3-way head"
+        if recipe["stage"] == 1
+        else ("the stage-1 model")
+    )
+    return f"""## Stage {recipe["stage"]}
 
-Started from {start}; {result.get('train_pairs')} training pairs, {result.get('train_minutes')}
-minutes on {result.get('device')}; best validation accuracy {result.get('valid_accuracy', 0):.4f}
-at step {result.get('step')} of {result.get('steps_planned')}.
+Started from {start}; {result.get("train_pairs")} training pairs, {result.get("train_minutes")}
+minutes on {result.get("device")}; best validation accuracy {result.get("valid_accuracy", 0):.4f}
+at step {result.get("step")} of {result.get("steps_planned")}.
 
 | set | pairs | source, licence |
 |---|---:|---|
@@ -503,11 +540,15 @@ at step {result.get('step')} of {result.get('steps_planned')}.
 """
 
 
-def write_card(out_dir: Path, recipe: Recipe, result: dict, metrics: dict | None,
-               previous: dict | None = None) -> None:
+def write_card(
+    out_dir: Path, recipe: Recipe, result: dict, metrics: dict | None, previous: dict | None = None
+) -> None:
     """Model card (README.md) plus the same facts as training.json beside the weights."""
-    this = {"recipe": asdict(recipe), "result": result,
-            "licences": {k: LICENCES[k] for k in recipe.sizes}}
+    this = {
+        "recipe": asdict(recipe),
+        "result": result,
+        "licences": {k: LICENCES[k] for k in recipe.sizes},
+    }
     stages = (previous or {}).get("stages", []) + [this]
     render_card(out_dir, {"stages": stages, "metrics": metrics or {}})
 
@@ -518,7 +559,9 @@ def render_card(out_dir: Path, facts: dict) -> None:
     stages, metrics = facts["stages"], facts.get("metrics") or {}
     metric_rows = "\n".join(
         f"| {name} | {m.get('accuracy', float('nan')):.4f} | {m.get('macro_f1', float('nan')):.4f} "
-        f"| {m.get('n', '')} |" for name, m in metrics.items() if isinstance(m, dict)
+        f"| {m.get('n', '')} |"
+        for name, m in metrics.items()
+        if isinstance(m, dict)
     )
     base = stages[0]["recipe"]["base"]
     card = f"""# workbench stance model (3-way NLI cross-encoder)
@@ -560,14 +603,22 @@ def recipe_for(stage: int) -> Recipe:
     recipe = Recipe(stage=2, sample_seed=14, debias="poe", learning_rate=3e-5)
     # Stage 1 over-called "refutes" on related-but-neutral pairs: more neutral retrieval pairs,
     # and no Breaking NLI (it teaches "one word swapped = contradiction").
-    recipe.sizes.update({"fever_supports": 7000, "fever_refutes": 7000,
-                         "fever_nei_retrieved": 8000, "snli": 4000, "taxinli_mnli": 10071,
-                         "breaking_nli": 0})
+    recipe.sizes.update(
+        {
+            "fever_supports": 7000,
+            "fever_refutes": 7000,
+            "fever_nei_retrieved": 8000,
+            "snli": 4000,
+            "taxinli_mnli": 10071,
+            "breaking_nli": 0,
+        }
+    )
     return recipe
 
 
-def _load_or_build(data_dir: Path, recipe: Recipe, folder: Path,
-                   log: Callable[[str], None]) -> tuple[list[Pair], list[Pair]]:
+def _load_or_build(
+    data_dir: Path, recipe: Recipe, folder: Path, log: Callable[[str], None]
+) -> tuple[list[Pair], list[Pair]]:
     """This stage's train/valid pairs, from the compact files when present."""
     train_file, valid_file = folder / "train.jsonl", folder / "valid.jsonl"
     if train_file.exists() and valid_file.exists():
@@ -582,9 +633,16 @@ def _load_or_build(data_dir: Path, recipe: Recipe, folder: Path,
     return train_pairs, valid_pairs
 
 
-def run(data_dir: Path, out_dir: Path, pairs_dir: Path | None = None,
-        max_minutes: float | None = None, base_path: str | None = None,
-        log: Callable[[str], None] = print, stage: int = 1, init: str | None = None) -> dict:
+def run(
+    data_dir: Path,
+    out_dir: Path,
+    pairs_dir: Path | None = None,
+    max_minutes: float | None = None,
+    base_path: str | None = None,
+    log: Callable[[str], None] = print,
+    stage: int = 1,
+    init: str | None = None,
+) -> dict:
     """One stage of the recipe: build (or reuse) the pair files, train, write the model card.
 
     Every stage is validated on stage 1's held-out split, and stage 2 never trains on a claim
@@ -601,14 +659,20 @@ def run(data_dir: Path, out_dir: Path, pairs_dir: Path | None = None,
         held = {h for _, h, _ in valid_pairs}
         folder = pairs_dir / f"stage{stage}"
         folder.mkdir(parents=True, exist_ok=True)
-        train_pairs = [p for p in _load_or_build(data_dir, recipe, folder, log)[0]
-                       if p[1] not in held]
+        train_pairs = [
+            p for p in _load_or_build(data_dir, recipe, folder, log)[0] if p[1] not in held
+        ]
         card = Path(init) / "training.json"
         previous = json.loads(card.read_text(encoding="utf-8")) if card.exists() else None
     result = train(train_pairs, valid_pairs, out_dir, recipe, base_path, max_minutes, log, init)
     result["train_pairs"], result["valid_pairs"] = len(train_pairs), len(valid_pairs)
-    write_card(out_dir, recipe, result, {"validation": {"accuracy": result["valid_accuracy"],
-                                                        "n": len(valid_pairs)}}, previous)
+    write_card(
+        out_dir,
+        recipe,
+        result,
+        {"validation": {"accuracy": result["valid_accuracy"], "n": len(valid_pairs)}},
+        previous,
+    )
     return result
 
 
@@ -623,6 +687,7 @@ if __name__ == "__main__":
     parser.add_argument("--stage", type=int, default=1, choices=(1, 2))
     parser.add_argument("--init", default=None)
     args = parser.parse_args()
-    result = run(args.data, args.out, args.pairs_dir, args.max_minutes, stage=args.stage,
-                 init=args.init)
+    result = run(
+        args.data, args.out, args.pairs_dir, args.max_minutes, stage=args.stage, init=args.init
+    )
     print(json.dumps(result, indent=2))

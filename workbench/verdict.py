@@ -7,7 +7,9 @@ similarity between claim and sentence mapped to [0, 1] above `min_relevance`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+
+from .errors import WorkbenchError
 
 SUPPORTED = "SUPPORTED"
 REFUTED = "REFUTED"
@@ -24,6 +26,33 @@ class VerdictParams:
     full_relevance: float = 0.60  # cosine at/above this counts as fully relevant
     decide: float = 0.50  # weighted stance strength needed for SUPPORTED / REFUTED
     conflict: float = 0.70  # both sides at/above this -> CONFLICTING
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict, where: str = "verdict parameters") -> VerdictParams:
+        """Validated params from a dict (e.g. saved in an index); unknown keys are an error."""
+        names = {f.name for f in fields(cls)}
+        if not isinstance(values, dict) or set(values) - names:
+            raise WorkbenchError(
+                f"The {where} must be an object with keys {', '.join(sorted(names))}; "
+                f"got {values!r}."
+            )
+        try:
+            params = cls(**{k: float(v) for k, v in values.items()})
+        except (TypeError, ValueError) as exc:
+            raise WorkbenchError(f"The {where} hold a non-number: {values!r}.") from exc
+        for name in names:
+            value = getattr(params, name)
+            if not 0.0 <= value <= 1.01:
+                raise WorkbenchError(f"The {where} set {name} to {value}; it must be in [0, 1].")
+        if params.full_relevance <= params.min_relevance:
+            raise WorkbenchError(
+                f"The {where} set full_relevance ({params.full_relevance}) at or below "
+                f"min_relevance ({params.min_relevance}); it must be higher."
+            )
+        return params
 
 
 DEFAULT_PARAMS = VerdictParams()

@@ -70,6 +70,20 @@ def _download(page, selector: str) -> bytes:
         return f.read()
 
 
+def test_review_tab_opened_by_its_header_shows_the_checked_claim(page):
+    check_claim(page, YEREVAN_CLAIM)
+    open_tab(page, "Review")
+    page.locator("#review-claim", has_text=YEREVAN_CLAIM).wait_for()
+    agree = page.locator("#slot-1").get_by_label("agree", exact=True)
+    agree.check()
+    # leaving and reopening the tab keeps the reviewer's marks for the same result
+    open_tab(page, "Check")
+    open_tab(page, "Review")
+    page.locator("#review-claim", has_text=YEREVAN_CLAIM).wait_for()
+    page.wait_for_timeout(500)  # time for a (wrong) refill to arrive
+    assert agree.is_checked()
+
+
 def test_review_is_recorded_and_exported_as_claimreview(page, app):
     check_claim(page, CEASEFIRE_CLAIM)
     machine = page.locator("#verdict [data-verdict]").get_attribute("data-verdict")

@@ -314,6 +314,7 @@ def test_tuned_thresholds_are_saved_in_the_index_and_used(seed_index, tiny_stanc
     )
     assert out.exit_code == 0, out.output
     assert "Saved as the verdict thresholds of" in out.stdout
+    assert "test, before tuning: accuracy" in out.stdout
     shown = runner.invoke(main, ["index", "params", "--index", str(seed_index), "--json"])
     saved = json.loads(shown.stdout)
     assert saved["source"] == "saved in the index"

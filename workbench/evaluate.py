@@ -771,6 +771,12 @@ def format_report(report: dict) -> str:
         lines.append(
             "Tuned on the dev half: " + ", ".join(f"{k}={v}" for k, v in t["params"].items())
         )
+        before = t.get("untuned_on_test") or {}
+        if before.get("n"):
+            lines.append(
+                f"  test, before tuning: accuracy {_fmt(before.get('accuracy'))}  "
+                f"macro-F1 {_fmt(before.get('macro_f1'))}  ECE {_fmt(before.get('ece'))}"
+            )
         for name in ("test", "dev", "all"):
             if name in t:
                 r = t[name]

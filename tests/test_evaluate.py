@@ -326,5 +326,21 @@ def test_tuned_thresholds_are_saved_in_the_index_and_used(seed_index, tiny_stanc
 
     reset = runner.invoke(main, ["index", "params", "--index", str(seed_index), "--reset"])
     assert reset.exit_code == 0 and "built-in defaults" in reset.stdout
+
+    where = ["--index", str(seed_index)]
+    hand = runner.invoke(main, ["index", "params", *where, "--set", "decide=0.65", "--json"])
+    assert hand.exit_code == 0, hand.output
+    assert json.loads(hand.stdout)["decide"] == 0.65
+    assert json.loads(hand.stdout)["provenance"] == {"set_by": "workbench index params --set"}
+    for bad, message in (
+        ("colour=1", "NAME=VALUE"),
+        ("decide", "NAME=VALUE"),
+        ("decide=x", "non-number"),
+    ):
+        out = runner.invoke(main, ["index", "params", *where, "--set", bad])
+        assert out.exit_code == 1 and message in out.output and "Traceback" not in out.output
+    with Workbench.open(seed_index, create=False) as wb:
+        assert wb.params.decide == 0.65  # bad --set values changed nothing
+        wb.reset_params()
     lone = runner.invoke(main, ["eval", "--claims", str(CLAIMS), *base, "--save-params"])
     assert lone.exit_code == 1 and "--save-params needs --tune" in lone.output

@@ -216,45 +216,16 @@ def test_eval_cli_on_claims_file_and_mini_climate_fever(
     from workbench.cli import main
 
     runner = CliRunner()
-    out = runner.invoke(
-        main,
-        [
-            "eval",
-            "--claims",
-            str(CLAIMS),
-            "--index",
-            str(seed_index),
-            "--stance-model",
-            str(tiny_stance),
-            "--json",
-            "--quiet",
-            "--limit",
-            "6",
-        ],
-        catch_exceptions=False,
-    )
+    on_seed = ["eval", "--claims", str(CLAIMS), "--index", str(seed_index)]
+    on_seed += ["--stance-model", str(tiny_stance), "--quiet"]
+    out = runner.invoke(main, [*on_seed, "--json", "--limit", "6"], catch_exceptions=False)
     assert out.exit_code == 0, out.output
     report = json.loads(out.stdout)
     assert report["n"] == 6 and report["n_scored"] == 6
     for key in ("accuracy", "macro_f1", "ece", "confusion_matrix", "evidence_recall_at_5"):
         assert key in report
     assert sum(map(sum, report["confusion_matrix"])) == 6
-    text = runner.invoke(
-        main,
-        [
-            "eval",
-            "--claims",
-            str(CLAIMS),
-            "--index",
-            str(seed_index),
-            "--stance-model",
-            str(tiny_stance),
-            "--quiet",
-            "--limit",
-            "2",
-        ],
-        catch_exceptions=False,
-    )
+    text = runner.invoke(main, [*on_seed, "--limit", "2"], catch_exceptions=False)
     assert "accuracy" in text.stdout and "Confusion matrix" in text.stdout
 
     ix = tmp_path / "cf"

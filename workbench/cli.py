@@ -79,11 +79,17 @@ def json_option(func):
 
 
 def _open(
-    index_dir: str, model: str | None = None, stance_model: str | None = None, create: bool = True
+    index_dir: str,
+    model: str | None = None,
+    stance_model: str | None = None,
+    create: bool = True,
+    params=None,
 ):
     from .api import Workbench
 
-    return Workbench.open(index_dir, model=model, stance_model=stance_model, create=create)
+    return Workbench.open(
+        index_dir, model=model, stance_model=stance_model, create=create, params=params
+    )
 
 
 def _print_json(payload) -> None:
@@ -188,11 +194,10 @@ def index_params(assignments, reset, index_dir, as_json) -> None:
 
     if reset and assignments:
         raise click.UsageError("Give either --set or --reset, not both.")
-    from .api import Workbench
     from .verdict import DEFAULT_PARAMS
 
     # --reset must work even when the saved thresholds are unreadable: do not load them
-    with Workbench.open(index_dir, create=False, params=DEFAULT_PARAMS if reset else None) as wb:
+    with _open(index_dir, create=False, params=DEFAULT_PARAMS if reset else None) as wb:
         if reset:
             wb.reset_params()
         elif assignments:

@@ -559,6 +559,9 @@ def evaluate_climate_fever(
             check_s = time.perf_counter() - started
             stats = wb.stats()
             used = wb.params
+            tuning = tuning_report(outcomes) if tune_params else None
+            if save_params:
+                _save_tuned(wb, tuning, "Climate-FEVER", SPLIT_RULE)
     report = {
         "dataset": "climate-fever",
         "data": str(data),
@@ -577,11 +580,8 @@ def evaluate_climate_fever(
         "embedding_model": stats["embedding_model"],
         "stance_model": stats["stance_model"],
     }
-    if tune_params:
-        report["tuning"] = tuning_report(outcomes)
-        if save_params:
-            with Workbench.open(folder, create=False) as wb:
-                _save_tuned(wb, report, "Climate-FEVER")
+    if tuning is not None:
+        report["tuning"] = tuning
     if outcomes_path:
         write_outcomes(outcomes, outcomes_path)
     return report
@@ -627,12 +627,11 @@ def _params_dict(params: VerdictParams) -> dict:
     return params.to_dict()
 
 
-def _save_tuned(wb, report: dict, source: str) -> None:
-    """Save the thresholds tuned on the dev half as the index's own (see index params)."""
-    tuning = report["tuning"]
+def _save_tuned(wb, tuning: dict, source: str, split_rule: str) -> None:
+    """Save the thresholds of tuning_report() as the index's own (see index params)."""
     test = tuning.get("test") or {}
     provenance = {
-        "tuned_on": f"{source}, dev half ({SPLIT_RULE if 'climate' in source else FILE_SPLIT})",
+        "tuned_on": f"{source}, dev half ({split_rule})",
         "objective": tuning["objective"],
         "dev_macro_f1": tuning["dev_objective"].get("macro_f1"),
         "test_accuracy": test.get("accuracy"),
@@ -679,6 +678,9 @@ def evaluate_claims_file(
         check_s = time.perf_counter() - started
         stats = wb.stats()
         used = wb.params
+        tuning = tuning_report(outcomes) if tune_params else None
+        if save_params:
+            _save_tuned(wb, tuning, f"claims file {claims_file}", FILE_SPLIT)
     report = {
         "claims_file": str(claims_file),
         "index": str(index_dir),
@@ -693,13 +695,10 @@ def evaluate_claims_file(
     }
     if not any(c.evidence for c in claims):
         report["evidence_recall_note"] = "no gold evidence in the claims file"
-    if tune_params:
+    if tuning is not None:
         report["split_rule"] = FILE_SPLIT
         report.update(split_reports(outcomes))
-        report["tuning"] = tuning_report(outcomes)
-        if save_params:
-            with Workbench.open(index_dir, create=False) as wb:
-                _save_tuned(wb, report, f"claims file {claims_file}")
+        report["tuning"] = tuning
     if outcomes_path:
         write_outcomes(outcomes, outcomes_path)
     return report

@@ -452,7 +452,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
             else None
         )
         if key == shown:
-            return tuple(gr.skip() for _ in range(3 + 3 * MAX_SLOTS)) + (shown,)
+            return tuple(gr.skip() for _ in review_outputs) + (shown,)
         return (*review_fill(result), key)
 
     def review_fill(result: dict | None):

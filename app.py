@@ -1,12 +1,12 @@
 """Reviewer UI: `python app.py [--index DIR] [--host H] [--port P] [--auth USER:PASSWORD]`.
 
 Opens http://127.0.0.1:7860 on the default index (./index), building it from index/sources/
-first if needed. The UI itself lives in workbench/ui.py.
+first if needed. The UI itself lives in workbench/ui/.
 """
 
 import sys
 
-from workbench.ui import main
+from workbench.ui.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

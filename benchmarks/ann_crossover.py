@@ -14,7 +14,7 @@ build time and recall@10 against exact search. The crossover is the smallest siz
 with the factory's own nlist/nprobe, is at least SPEEDUP times faster per query than flat while
 keeping recall@10 >= MIN_RECALL, and exact search costs at least FLAT_BUDGET_MS per query
 (below that an exact answer is cheap enough to keep).
-workbench/vectors/factory.py CROSSOVER holds the chosen value.
+workbench/storage/vectors/factory.py CROSSOVER holds the chosen value.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from workbench import vectors  # noqa: E402
-from workbench.vectors.ivf import ivf_params  # noqa: E402
+from workbench.storage import vectors  # noqa: E402
+from workbench.storage.vectors.ivf import ivf_params  # noqa: E402
 
 DIM = 384
 SPEEDUP = 2.0
@@ -81,7 +81,7 @@ def real_data(folder: str, limit: int, cache: str, n_queries: int):
     base = os.path.join(cache, f"fever_{limit}")
     if os.path.exists(base + "_x.npy"):
         return np.load(base + "_x.npy"), np.load(base + "_q.npy")
-    from workbench.embed import Embedder
+    from workbench.pipeline.embed import Embedder
 
     sentences, claims = fever_texts(folder, limit)
     rng = np.random.default_rng(1)

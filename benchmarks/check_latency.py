@@ -4,14 +4,14 @@
         [--real-up-to 10000] [--workdir DIR] [--stance-model PATH]
 
 Corpora reuse the ~39,700 distinct Wikipedia sentences of ../shared/data (Climate-FEVER and
-FEVER evidence), cycled to reach the size, in documents of 20 sentences. Sizes up to
---index-up-to (10k) are indexed for real with Workbench.add_records. Larger sizes keep the
-real text in SQLite (so BM25, sentence lookups and stance see real sentences) and are written
-through Store.put_documents and indexed by Store.rebuild_vectors, i.e. the automatic index
-choice of workbench/vectors/factory.py. Up to --real-up-to (100k) they repeat the sentences of
-the --index-up-to corpus with their real all-MiniLM-L6-v2 embeddings, read back from its
-database (embedding 100k distinct sentences takes most of an hour on 2 cores; every query then
-finds several identical copies, which costs the same time as distinct sentences); above it the
+FEVER evidence), cycled to reach the size, in documents of 20 sentences. Sizes up to --index-up-
+to (10k) are indexed for real with Workbench.add_records. Larger sizes keep the real text in
+SQLite (so BM25, sentence lookups and stance see real sentences) and are written through
+Store.put_documents and indexed by Store.rebuild_vectors, i.e. the automatic index choice of
+workbench/storage/vectors/factory.py. Up to --real-up-to (100k) they repeat the sentences of the
+--index-up-to corpus with their real all-MiniLM-L6-v2 embeddings, read back from its database
+(embedding 100k distinct sentences takes most of an hour on 2 cores; every query then finds
+several identical copies, which costs the same time as distinct sentences); above it the
 embeddings are random unit vectors of the model's dimension (384). The output says which size
 used what.
 
@@ -88,7 +88,7 @@ def real_pool(workdir: Path, n: int, pool: list[str]):
         conn.close()
         texts = [text for text, _ in rows]
         return texts, np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob in rows])
-    from workbench.embed import Embedder
+    from workbench.pipeline.embed import Embedder
 
     texts = pool[:n]
     return texts, Embedder(None).encode(texts, progress=True)
@@ -99,8 +99,8 @@ def build_synthetic(folder: Path, n: int, pool: list[str], pool_vecs=None, dim: 
     import numpy as np
 
     from workbench.api import Workbench
-    from workbench.ingest import SourceDocument
-    from workbench.segment import Sentence
+    from workbench.pipeline.ingest import SourceDocument
+    from workbench.pipeline.segment import Sentence
 
     started = time.perf_counter()
     rng = np.random.default_rng(0)
@@ -147,7 +147,7 @@ def build_synthetic(folder: Path, n: int, pool: list[str], pool_vecs=None, dim: 
 def measure(folder: Path, queries: int, stance_model: str | None) -> dict:
     """Runs in a fresh process: latencies and memory of one index."""
     from workbench.api import Workbench
-    from workbench.retrieve import CANDIDATES, fts_query
+    from workbench.pipeline.retrieve import CANDIDATES, fts_query
 
     rss_start = rss_mb()
     wb = Workbench.open(folder, stance_model=stance_model, create=False)

@@ -58,7 +58,7 @@ def main() -> None:
 
     from workbench import api, store
     from workbench.api import Workbench
-    from workbench.embed import Embedder
+    from workbench.pipeline.embed import Embedder
 
     sentences = wiki_sentences(args.sentences)
     with tempfile.TemporaryDirectory(prefix="wb-throughput-") as tmp:

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from workbench.eval_stance import climate_fever_pairs
-from workbench.stance import StanceModel
+from workbench.pipeline.stance import StanceModel
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ def make_tiny_cross_encoder(
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
-    from workbench.embed import default_model_path
+    from workbench.pipeline.embed import default_model_path
 
     tokenizer = AutoTokenizer.from_pretrained(default_model_path())
     config = BertConfig(
@@ -52,7 +52,7 @@ def make_tiny_cross_encoder(
 @pytest.fixture(scope="session")
 def embedder():
     """The real bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from workbench.embed import Embedder
+    from workbench.pipeline.embed import Embedder
 
     model = Embedder(None)
     _ = model.model
@@ -89,7 +89,7 @@ def seed_index(seed_index_master, tmp_path) -> Path:
 @pytest.fixture
 def shipped_stance_model() -> Path:
     """The stance model shipped in workbench/models/stance/ (skipped, visibly, until it exists)."""
-    from workbench.stance import DEFAULT_STANCE_PATH
+    from workbench.pipeline.stance import DEFAULT_STANCE_PATH
 
     if not (DEFAULT_STANCE_PATH / "config.json").exists():
         pytest.skip(

@@ -36,7 +36,7 @@ def _log(path: str, line: str) -> None:
 def _child_cli(req: dict) -> int:
     import workbench.api as api
     from workbench.cli import main
-    from workbench.store import Store
+    from workbench.storage.store import Store
 
     if req.get("embed_chunk"):
         api.EMBED_CHUNK = int(req["embed_chunk"])  # more commits, more places to be killed in
@@ -48,7 +48,7 @@ def _child_cli(req: dict) -> int:
         return out
 
     Store.put_documents = put_documents
-    from workbench.batch import ResultWriter
+    from workbench.batch.files import ResultWriter
 
     write = ResultWriter.write
 
@@ -66,7 +66,7 @@ def _child_cli(req: dict) -> int:
 
 
 def _child_reviews(req: dict) -> int:
-    from workbench.review import ReviewStore
+    from workbench.reviews.store import ReviewStore
 
     store = ReviewStore(req["db"])
     rng = random.Random(req.get("seed", 0))
@@ -124,7 +124,7 @@ def check_index(req: dict) -> dict:
     import numpy as np
 
     from workbench import Workbench
-    from workbench.segment import segment
+    from workbench.pipeline.segment import segment
 
     index = Path(req["index"])
     committed = _committed(req["log"])
@@ -204,7 +204,7 @@ def check_index(req: dict) -> dict:
 
 def check_reviews(req: dict) -> dict:
     """Every acknowledged review is stored whole; the supersedes chain is consistent."""
-    from workbench.review import ReviewStore, claim_key
+    from workbench.reviews.store import ReviewStore, claim_key
 
     acked = set()
     for line in Path(req["log"]).read_text().splitlines():
@@ -239,11 +239,11 @@ def check_reviews(req: dict) -> dict:
 
 
 def main() -> None:
-    from workbench.embed import Embedder
+    from workbench.pipeline.embed import Embedder
 
     Embedder(None).encode(["warm up the model before forking"])
     if len(sys.argv) > 1:  # a stance model to preload for `verify` children
-        from workbench.stance import StanceModel
+        from workbench.pipeline.stance import StanceModel
 
         StanceModel(sys.argv[1]).predict([("a", "b")])
     print(json.dumps({"ready": True}), flush=True)

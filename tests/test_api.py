@@ -6,7 +6,7 @@ import pytest
 
 from workbench import CheckResult, Evidence, Workbench, WorkbenchError
 from workbench.api import EVIDENCE_FIELDS
-from workbench.verdict import VERDICTS
+from workbench.pipeline.verdict import VERDICTS
 
 from .conftest import SEED_CLAIM
 
@@ -88,7 +88,7 @@ def test_bad_inputs_raise_one_sentence(seed_index_master, tiny_stance):
 
 
 def test_check_without_stance_model_says_so(seed_index_master, monkeypatch, tmp_path):
-    import workbench.stance as stance
+    import workbench.pipeline.stance as stance
 
     monkeypatch.setattr(stance, "DEFAULT_STANCE_PATH", tmp_path / "none")
     with Workbench.open(seed_index_master) as wb:
@@ -111,7 +111,7 @@ def test_add_progress_callback(tmp_path, embedder):
 def test_saved_params_are_the_index_own(seed_index, tiny_stance):
     import sqlite3
 
-    from workbench.verdict import DEFAULT_PARAMS, VerdictParams
+    from workbench.pipeline.verdict import DEFAULT_PARAMS, VerdictParams
 
     strict = VerdictParams(min_relevance=0.3, full_relevance=0.6, decide=1.01, conflict=1.01)
     with Workbench.open(seed_index, stance_model=str(tiny_stance)) as wb:

@@ -75,7 +75,7 @@ def test_errors_are_one_line_without_traceback(run, tmp_path, seed_index):
 
 
 def test_check_without_stance_model(run, seed_index, monkeypatch, tmp_path):
-    import workbench.stance as stance
+    import workbench.pipeline.stance as stance
 
     monkeypatch.setattr(stance, "DEFAULT_STANCE_PATH", tmp_path / "none")
     result = run("check", SEED_CLAIM, "--index", seed_index)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ingest import load_path
+from workbench.pipeline.ingest import load_path
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
 SEED = int(os.environ.get("WORKBENCH_CRASH_SEED", random.randrange(1_000_000)))

@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.embed import DEFAULT_MODEL, Embedder, canonical_model_name, default_model_path
 from workbench.errors import WorkbenchError
+from workbench.pipeline.embed import (
+    DEFAULT_MODEL,
+    Embedder,
+    canonical_model_name,
+    default_model_path,
+)
 
 
 def test_shape_dtype_and_normalisation(embedder):

@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from workbench import evaluate
 from workbench.errors import WorkbenchError
-from workbench.evaluate import Outcome
-from workbench.verdict import DEFAULT_PARAMS, VerdictParams
+from workbench.evaluation import evaluate
+from workbench.evaluation.evaluate import Outcome
+from workbench.pipeline.verdict import DEFAULT_PARAMS, VerdictParams
 
 from .conftest import ROOT
 
@@ -191,7 +191,7 @@ def test_vectorised_tuning_agrees_with_decide():
     decide() gives with the chosen params."""
     import numpy as np
 
-    from workbench import metrics
+    from workbench.evaluation import metrics
 
     rng = np.random.default_rng(3)
     labels = ["SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ingest import (
+from workbench.pipeline.ingest import (
     fallback_title,
     iter_files,
     load_path,
@@ -16,7 +16,7 @@ from workbench.ingest import (
     path_doc_id,
     split_metadata,
 )
-from workbench.normalize import normalize_text
+from workbench.pipeline.normalize import normalize_text
 
 from .conftest import SEED_FILE
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from workbench.stance import DEFAULT_STANCE_PATH
+from workbench.pipeline.stance import DEFAULT_STANCE_PATH
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench import metrics
+from workbench.evaluation import metrics
 
 LABELS = ("A", "B", "C")
 # gold A A B C / predicted A B B A (worked out by hand below)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from workbench import Workbench
-from workbench.retrieve import fts_query, rrf
-from workbench.store import Store
+from workbench.pipeline.retrieve import fts_query, rrf
+from workbench.storage.store import Store
 
 from .conftest import SEED_CLAIM, YEREVAN_TAIL
 

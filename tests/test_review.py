@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from workbench.review import (
+from workbench.reviews.store import (
     RATING_BEST,
     RATING_WORST,
     ReviewError,

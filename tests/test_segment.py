@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.ingest import load_path
-from workbench.segment import segment
+from workbench.pipeline.ingest import load_path
+from workbench.pipeline.segment import segment
 
 from .conftest import SEED_FILE, YEREVAN_TAIL
 

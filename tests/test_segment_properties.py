@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from workbench.normalize import normalize_text
-from workbench.segment import MAX_SENTENCE_CHARS, segment
+from workbench.pipeline.normalize import normalize_text
+from workbench.pipeline.segment import MAX_SENTENCE_CHARS, segment
 
 # Pieces that make the splitter work: abbreviations, quotes, decimals, ellipses, odd spaces.
 PIECES = [

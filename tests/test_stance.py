@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from workbench import WorkbenchError
-from workbench.stance import StanceModel, label_order, map_label, softmax
+from workbench.pipeline.stance import StanceModel, label_order, map_label, softmax
 
 from .conftest import make_tiny_cross_encoder
 
@@ -77,7 +77,7 @@ def test_unmappable_labels_are_refused(tmp_path):
 
 
 def test_missing_default_model_message(monkeypatch, tmp_path):
-    import workbench.stance as stance
+    import workbench.pipeline.stance as stance
 
     monkeypatch.setattr(stance, "DEFAULT_STANCE_PATH", tmp_path / "nothing")
     with pytest.raises(WorkbenchError) as info:

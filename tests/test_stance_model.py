@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.stance import DEFAULT_STANCE_PATH, StanceModel
+from workbench.pipeline.stance import DEFAULT_STANCE_PATH, StanceModel
 
 YEREVAN = (
     "Under the terms of the truce, not only will the local Karabakh forces commit to being "

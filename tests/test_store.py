@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from workbench import Workbench, WorkbenchError
-from workbench.store import SCHEMA_VERSION, Store
+from workbench.storage.store import SCHEMA_VERSION, Store
 
 from .conftest import ROOT, SEED_DIR
 
@@ -165,7 +165,7 @@ KILL_SCRIPT = textwrap.dedent(
     """
     import os, signal, sys
     from workbench import Workbench
-    from workbench.store import Store
+    from workbench.storage.store import Store
     where = sys.argv[2]
     if where == "before-commit":
         original = Store._bump

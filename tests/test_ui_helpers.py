@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ui import (
+from workbench.ui.app import (
     UploadError,
     card_html,
     check_upload,
@@ -151,7 +151,7 @@ def test_serve_command_and_app_options():
     from click.testing import CliRunner
 
     from workbench.cli import main
-    from workbench.ui import build_parser
+    from workbench.ui.app import build_parser
 
     out = CliRunner().invoke(main, ["serve", "--help"])
     assert out.exit_code == 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench import vectors
-from workbench.vectors.ivf import ivf_params
+from workbench.storage import vectors
+from workbench.storage.vectors.ivf import ivf_params
 
 
 def unit(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.verdict import (
+from workbench.pipeline.verdict import (
     CONFLICTING,
     NOT_ENOUGH_INFO,
     REFUTED,

@@ -2,10 +2,10 @@
 
 from .api import AddReport, CheckResult, Evidence, Workbench
 from .errors import WorkbenchError
-from .retrieve import Hit
-from .stance import StanceModel
-from .store import Document, DocumentInfo
-from .verdict import VERDICTS, VerdictParams
+from .pipeline.retrieve import Hit
+from .pipeline.stance import StanceModel
+from .pipeline.verdict import VERDICTS, VerdictParams
+from .storage.store import Document, DocumentInfo
 
 __version__ = "0.1.0"
 

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ingest
-from .embed import DEFAULT_MODEL, Embedder, canonical_model_name
 from .errors import WorkbenchError
-from .normalize import normalize_text
-from .retrieve import Hit, Retriever
-from .segment import segment
-from .stance import StanceModel
-from .store import Document, DocumentInfo, Store
-from .verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stance_label
+from .pipeline import ingest
+from .pipeline.embed import DEFAULT_MODEL, Embedder, canonical_model_name
+from .pipeline.normalize import normalize_text
+from .pipeline.retrieve import Hit, Retriever
+from .pipeline.segment import segment
+from .pipeline.stance import DEFAULT_STANCE_PATH, StanceModel
+from .pipeline.verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stance_label
+from .storage.store import Document, DocumentInfo, Store
 
 ProgressCallback = Callable[[int, "int | None", str], None]
 EMBED_CHUNK = 512  # sentences embedded (and committed) together while adding
@@ -397,9 +397,7 @@ class Workbench:
     def stats(self) -> dict:
         with self.store.snapshot():
             stats = self.store.stats()
-            stats["stance_model"] = self.stance_model_name or str(
-                Path(__file__).resolve().parent / "models" / "stance"
-            )
+            stats["stance_model"] = self.stance_model_name or str(DEFAULT_STANCE_PATH)
             try:
                 saved = self.store.get_setting(PARAMS_SETTING)
             except WorkbenchError:

@@ -14,7 +14,7 @@ import textwrap
 
 import click
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
 EXIT_ERROR = 1
 
@@ -85,7 +85,7 @@ def _open(
     create: bool = True,
     params=None,
 ):
-    from .api import Workbench
+    from ..api import Workbench
 
     return Workbench.open(
         index_dir, model=model, stance_model=stance_model, create=create, params=params
@@ -190,11 +190,11 @@ def index_params(assignments, reset, index_dir, as_json) -> None:
 
     `workbench eval ... --tune --save-params` saves thresholds tuned on labelled claims.
     """
-    from .verdict import VerdictParams
+    from ..pipeline.verdict import VerdictParams
 
     if reset and assignments:
         raise click.UsageError("Give either --set or --reset, not both.")
-    from .verdict import DEFAULT_PARAMS
+    from ..pipeline.verdict import DEFAULT_PARAMS
 
     # --reset must work even when the saved thresholds are unreadable: do not load them
     with _open(index_dir, create=False, params=DEFAULT_PARAMS if reset else None) as wb:
@@ -291,7 +291,7 @@ def check(claim, date, top_k, index_dir, model, stance_model, as_json) -> None:
 @stance_option
 def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_model) -> None:
     """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date]) into a results file."""
-    from .batch import ResultWriter, done_ids, read_claims
+    from ..batch.files import ResultWriter, done_ids, read_claims
 
     fmt = fmt or ("csv" if output.lower().endswith(".csv") else "jsonl")
     claims = read_claims(claims_file)
@@ -334,7 +334,7 @@ def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_mode
 @stance_option
 def serve(host, port, auth, index_dir, model, stance_model) -> None:
     """Open the reviewer UI on http://HOST:PORT (builds the index from sources/ if needed)."""
-    from .ui import serve as serve_ui
+    from ..ui.app import serve as serve_ui
 
     serve_ui(index_dir, host=host, port=port, auth=auth, model=model, stance_model=stance_model)
 
@@ -415,7 +415,7 @@ def evaluate(
     as_json,
 ) -> None:
     """Measure verdicts (accuracy, macro-F1, ECE) and evidence recall against gold labels."""
-    from .evaluate import evaluate_claims_file, evaluate_climate_fever, format_report
+    from ..evaluation.evaluate import evaluate_claims_file, evaluate_climate_fever, format_report
 
     def say(message: str) -> None:
         if not quiet:
@@ -511,7 +511,7 @@ def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base, stage, init_di
     """Train the stance model (3-way NLI cross-encoder) from public NLI / FEVER data."""
     from pathlib import Path
 
-    from .train_stance import run
+    from ..train_stance import run
 
     result = run(
         Path(data_dir),
@@ -562,9 +562,9 @@ def eval_stance(data_dir, pairs_dir, sets, write_card, stance_model, as_json) ->
     """Accuracy, macro-F1 and confusion matrices of the stance model on held-out pair sets."""
     from pathlib import Path
 
-    from .eval_stance import evaluate, format_text
-    from .stance import DEFAULT_STANCE_PATH
-    from .train_stance import record_metrics
+    from ..eval_stance import evaluate, format_text
+    from ..pipeline.stance import DEFAULT_STANCE_PATH
+    from ..train_stance import record_metrics
 
     kwargs = {"sets": tuple(sets)} if sets else {}
     results = evaluate(

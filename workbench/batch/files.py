@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
 CSV_COLUMNS = (
     "id",

@@ -34,10 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import metrics
-from .errors import WorkbenchError
-from .normalize import normalize_text
-from .verdict import (
+from ..errors import WorkbenchError
+from ..pipeline.normalize import normalize_text
+from ..pipeline.verdict import (
     CONFLICTING,
     NOT_ENOUGH_INFO,
     REFUTED,
@@ -45,6 +44,7 @@ from .verdict import (
     VerdictParams,
     decide,
 )
+from . import metrics
 
 LABELS = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO)  # the three-way score
 ALL_LABELS = (*LABELS, CONFLICTING)  # rows / columns of the confusion matrix
@@ -227,7 +227,7 @@ def _gold_evidence(value: object) -> list[str]:
 
 def load_claims_file(path: str | os.PathLike) -> list[GoldClaim]:
     """Labelled claims (id, claim, label[, date][, evidence]) from a .csv or .jsonl file."""
-    from .batch import read_claims
+    from ..batch.files import read_claims
 
     path = Path(path)
     claims = read_claims(path)  # validates the file and assigns ids like `workbench verify`
@@ -522,7 +522,7 @@ def evaluate_climate_fever(
     """
     import tempfile
 
-    from .api import Workbench
+    from ..api import Workbench
 
     if save_params and not (tune_params and index_dir):
         raise WorkbenchError("--save-params needs --tune and an --index folder to save into.")
@@ -659,7 +659,7 @@ def evaluate_claims_file(
     tune_params: split the file into halves (FILE_SPLIT), tune the thresholds on the dev half
     and report them on the test half; save_params: then keep them in the index.
     """
-    from .api import Workbench
+    from ..api import Workbench
 
     if save_params and not tune_params:
         raise WorkbenchError("--save-params needs --tune.")

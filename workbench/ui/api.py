@@ -26,9 +26,9 @@ def register_api(app: Any) -> None:
     """Add the API endpoints to the Blocks being built (call inside ``with gr.Blocks()``)."""
     import gradio as gr
 
-    from .errors import WorkbenchError
-    from .review import ReviewError
-    from .ui import UploadError, safe_filename
+    from ..errors import WorkbenchError
+    from ..reviews.store import ReviewError
+    from .app import UploadError, safe_filename
 
     errors = (WorkbenchError, ReviewError, UploadError)
 

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import WorkbenchError
+from ..pipeline.ingest import SourceDocument
+from ..pipeline.segment import Sentence
 from . import vectors
-from .errors import WorkbenchError
-from .ingest import SourceDocument
-from .segment import Sentence
 
 SCHEMA_VERSION = 1
 DB_NAME = "workbench.db"

@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ..storage.store import Store
 from .embed import Embedder
-from .store import Store
 
 # Reciprocal-rank-fusion constant. Cormack et al. (2009) used 60 for many rankers; with two, a
 # smaller k lets a sentence ranked near the top by either retriever win. Chosen on the

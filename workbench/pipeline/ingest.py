@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 from .normalize import normalize_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}

@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .review import JUDGMENTS, VERDICTS, ReviewError, ReviewStore
-from .ui_api import register_api
+from ..reviews.store import JUDGMENTS, VERDICTS, ReviewError, ReviewStore
+from .api import register_api
 
 DEFAULT_PORT = 7860
 MAX_UPLOAD_MB = 20
@@ -51,7 +51,7 @@ VERDICT_LABELS = {
     "NOT_ENOUGH_INFO": "NOT ENOUGH INFO",
 }
 VERDICT_CHOICES = [(VERDICT_LABELS[v], v) for v in VERDICTS]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # --------------------------------------------------------------------------------------------
 # Pure rendering helpers (no Gradio import): HTML for verdicts and evidence cards.
@@ -376,7 +376,7 @@ def _progress_adapter(progress: Any, desc: str) -> Callable:
 
 
 def _engine_error_types() -> tuple[type[BaseException], ...]:
-    from .errors import WorkbenchError
+    from ..errors import WorkbenchError
 
     return (WorkbenchError, ReviewError, UploadError)
 
@@ -643,7 +643,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> A
     # -- Batch ---------------------------------------------------------------------------
 
     def do_batch(file, progress=gr.Progress()):  # noqa: B008
-        from .batch import ResultWriter, read_claims
+        from ..batch.files import ResultWriter, read_claims
 
         def fail(text):
             return message_html(text, "error"), gr.skip(), gr.skip(), gr.skip()
@@ -952,7 +952,7 @@ def open_index(
     index_dir: str | Path, model: str | None = None, stance_model: str | None = None
 ) -> Any:
     """Open the index, building it from ``<index>/sources/`` first if it has no documents."""
-    from . import Workbench
+    from .. import Workbench
 
     index_dir = Path(index_dir)
     wb = Workbench.open(

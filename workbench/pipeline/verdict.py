@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
 SUPPORTED = "SUPPORTED"
 REFUTED = "REFUTED"

@@ -1,0 +1,5 @@
+"""`python -m workbench.cli ...` is the same as the `workbench` command."""
+
+from .main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Measuring verdicts and retrieval against labelled claims (workbench eval)."""

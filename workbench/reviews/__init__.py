@@ -1,0 +1,1 @@
+"""Reviewer decisions about checked claims: append-only records and their exports."""

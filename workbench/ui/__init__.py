@@ -1,0 +1,1 @@
+"""The reviewer UI (Gradio), a thin layer over workbench.Workbench."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from workbench.eval_stance import climate_fever_pairs
+from workbench.evaluation.stance import climate_fever_pairs
 from workbench.pipeline.stance import StanceModel
 
 

@@ -1,4 +1,4 @@
-"""Metric functions against hand-computed cases (workbench/metrics.py)."""
+"""Metric functions against hand-computed cases (workbench/evaluation/metrics.py)."""
 
 from __future__ import annotations
 

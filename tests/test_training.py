@@ -1,0 +1,136 @@
+"""The stance recipe's augmentation rules, temperature fit and the eval-stance probes (no model
+training here: that runs for hours; these check the pieces it is built from)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from workbench.evaluation.stance import false_conflicts, format_side_by_side
+from workbench.training.augment import affirm, contrast, has_negation, negate
+from workbench.training.calibration import fit_temperature
+from workbench.training.mix import augmented_sources
+from workbench.training.recipe import recipe_for
+
+
+@pytest.mark.parametrize(
+    ("claim", "negated"),
+    [
+        ("Roman Atwood is a content creator.", "Roman Atwood is not a content creator."),
+        ("The band won three awards.", "The band did not win three awards."),
+        ("Ann Lee acts in Game of Thrones.", "Ann Lee does not act in Game of Thrones."),
+        ("Telemundo has a Spanish format.", "Telemundo does not have a Spanish format."),
+        ("The minister said the talks failed.", "The minister denied the talks failed."),
+        ("Seven civilians were among the dead.", "Seven civilians were not among the dead."),
+    ],
+)  # fmt: skip
+def test_negate(claim, negated):
+    assert negate(claim) == negated
+    assert has_negation(negated)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "He did not win.",  # already negative
+        "The man who was here left.",  # the first verb is in a relative clause: no guess
+        "Armenia says it has no troops.",  # 'no' makes a double negative
+        "Paris.",  # nothing to negate
+    ],
+)
+def test_negate_declines_when_unsure(claim):
+    assert negate(claim) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "affirmed"),
+    [
+        ("He did not win the election.", "He won the election."),
+        ("Planet of the Apes is not a film.", "Planet of the Apes is a film."),
+        ("She never lived in Paris.", "She lived in Paris."),
+        ("The club does not play in Europe.", "The club plays in Europe."),
+    ],
+)
+def test_affirm(claim, affirmed):
+    assert affirm(claim) == affirmed
+
+
+def test_affirm_leaves_titles_alone():
+    assert affirm("The band released the single Don't Let Me Down.") is None
+
+
+def test_contrast_changes_exactly_one_fact():
+    rng = random.Random(0)
+    evidence = "The war lasted six weeks in 2020 and Russian peacekeepers arrived in November."
+    for claim in (
+        "The war lasted six weeks.",
+        "Russian peacekeepers arrived.",
+        "It began in 2020.",
+    ):
+        new, kind = contrast(claim, evidence, rng)
+        assert new != claim
+        changed = [a for a, b in zip(claim.split(), new.split()) if a != b]
+        assert len(changed) == 1, (claim, new, kind)
+    assert contrast("It rained.", evidence, rng) is None
+
+
+def test_augmented_sources_flip_labels_and_keep_neutral():
+    recipe = recipe_for(3)
+    recipe.sizes = {"aug_negated": 10, "aug_affirmed": 10, "aug_contrast": 10}
+    chosen = {
+        "x": [
+            ("Ev one.", "The film was released in 1999.", "supports"),
+            ("Ev two.", "The film was released in Spain.", "refutes"),
+            ("Ev three.", "The singer is British.", "neutral"),
+            ("Ev four.", "The singer did not tour.", "refutes"),
+        ]
+    }
+    out = augmented_sources(chosen, recipe, random.Random(1))
+    negated = {h: lab for _, h, lab in out["aug_negated"]}
+    assert negated == {
+        "The film was not released in 1999.": "refutes",
+        "The film was not released in Spain.": "supports",
+        "The singer is not British.": "neutral",
+    }
+    assert out["aug_affirmed"] == [("Ev four.", "The singer toured.", "supports")]
+
+
+def test_fit_temperature_recovers_overconfidence():
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 3, 4000)
+    # A model that is right 60 % of the time but says 0.98: the fitted T must soften it.
+    pred = np.where(rng.random(4000) < 0.6, gold, (gold + 1) % 3)
+    probs = np.full((4000, 3), 0.01)
+    probs[np.arange(4000), pred] = 0.98
+    t = fit_temperature(probs, gold)
+    assert t > 1.5
+    calibrated = np.exp(np.log(probs) / t)
+    calibrated /= calibrated.sum(1, keepdims=True)
+    assert abs(calibrated.max(1).mean() - 0.6) < 0.05
+
+
+def test_false_conflicts_read_from_the_confusion_matrices():
+    labels = ["supports", "refutes", "neutral"]
+    results = {
+        "sick": {"labels": labels, "confusion_matrix": [[5, 0, 0], [0, 5, 0], [1, 3, 6]]},
+        "climate_fever": {"labels": labels, "confusion_matrix": [[1, 0, 0], [0, 1, 0], [0, 1, 9]]},
+    }
+    out = false_conflicts(results)
+    assert out == {"sick": 0.3, "climate_fever": 0.1, "all": 0.2, "n": 20}
+
+
+def test_side_by_side_has_one_column_per_model():
+    a = {
+        "model": "old",
+        "negation_probe": {"refutes_rate_original": 0.3, "refutes_rate_negated": 0.5},
+    }
+    b = {
+        "model": "new",
+        "negation_probe": {"refutes_rate_original": 0.1, "refutes_rate_negated": 0.1},
+    }
+    text = format_side_by_side([a, b])
+    row = next(line for line in text.splitlines() if "claim negated" in line)
+    assert row.split()[-2:] == ["0.5000", "0.1000"]
+    assert "model 2: new" in text

@@ -1,0 +1,1 @@
+"""Training the stance model: data readers, augmentation, the training loop and the model card."""

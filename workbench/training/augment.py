@@ -1,0 +1,264 @@
+"""Rule-based claim rewrites that teach the stance model what a claim's wording does not say.
+
+Negation: a claim's label flips with its negation (supports <-> refutes) and a neutral pair stays
+neutral, so a negation word alone predicts nothing (the claim-only bias known from FEVER).
+Contrast: one swapped number, date, unit, month, nationality, named entity or an antonym turns a
+supported claim into a refuted one (FactCC / VitaminC-style contrastive pairs).
+
+The rules are deliberately conservative: when a sentence has no clear place to negate or nothing
+to swap, the functions return None and the pair is simply not augmented.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from lemminflect import getAllLemmas, getInflection
+
+_AUX = {
+    "is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would",
+    "should", "may", "might", "must", "does", "do", "did", "shall",
+}  # fmt: skip
+_HAVE_MAIN = re.compile(
+    r"^(a|an|the|no|one|two|three|four|five|six|seven|eight|nine|ten|many|several|more|some|"
+    r"its|his|her|their|our|\d[\d,.]*)$",
+    re.I,
+)
+_REPORT_TO_DENY = {
+    "says": "denies", "said": "denied", "claims": "denies", "claimed": "denied",
+    "states": "denies", "stated": "denied", "confirms": "denies", "confirmed": "denied",
+    "admits": "denies", "admitted": "denied", "acknowledges": "denies",
+    "acknowledged": "denied", "asserts": "denies", "asserted": "denied",
+}  # fmt: skip
+_DENY_TO_REPORT = {"denies": "confirms", "denied": "confirmed", "deny": "confirm"}
+_CLAUSE_OPENERS = {"who", "which", "that", "whose", "whom", "where", "when", "because", "if"}
+_NEGATION = re.compile(
+    r"\b(not|never|no longer|cannot|denies|denied|deny)\b|n't\b", re.I
+)  # what `affirm` knows how to undo
+_OTHER_NEGATION = re.compile(r"\b(no|none|nobody|nothing|neither|nor|without)\b", re.I)
+_TOKEN = re.compile(r"\S+")
+
+
+def has_negation(text: str) -> bool:
+    return bool(_NEGATION.search(text) or _OTHER_NEGATION.search(text))
+
+
+def _words(text: str) -> list[re.Match]:
+    return list(_TOKEN.finditer(text))
+
+
+def _bare(token: str) -> str:
+    return token.strip(".,;:!?\"'()").lower()
+
+
+def _replace_span(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+def negate(text: str) -> str | None:
+    """'X happened' -> 'X did not happen', 'A says B' -> 'A denies B'; None when unsure."""
+    if has_negation(text):
+        return None
+    words = _words(text)
+    for i, m in enumerate(words):
+        bare = _bare(m.group())
+        if i == 0:
+            continue
+        if bare in _CLAUSE_OPENERS:
+            return None  # the first verb may sit in a subordinate clause: do not guess
+        if bare in _REPORT_TO_DENY and m.group().islower():
+            new = _REPORT_TO_DENY[bare] + m.group()[len(bare) :]
+            out = _replace_span(text, m.start(), m.end(), new)
+            return re.sub(r"\b(denie[sd]) that\b", r"\1 that", out)
+        if bare in _AUX and m.group().islower():
+            nxt = _bare(words[i + 1].group()) if i + 1 < len(words) else ""
+            if bare in {"has", "have", "had"} and _HAVE_MAIN.match(nxt):
+                do = {"has": "does", "have": "do", "had": "did"}[bare]
+                return _replace_span(text, m.start(), m.end(), f"{do} not have")
+            return _replace_span(text, m.end(), m.end(), " not")
+        if not m.group().islower() or not bare.isalpha():
+            continue
+        lemmas = getAllLemmas(bare)
+        if "VERB" not in lemmas:
+            continue
+        lemma = lemmas["VERB"][0]
+        if bare in getInflection(lemma, "VBD") and bare != lemma:
+            return _replace_span(text, m.start(), m.start() + len(bare), f"did not {lemma}")
+        if bare in getInflection(lemma, "VBZ") and bare != lemma and "NOUN" not in lemmas:
+            return _replace_span(text, m.start(), m.start() + len(bare), f"does not {lemma}")
+    return None
+
+
+def affirm(text: str) -> str | None:
+    """Undo the claim's one negation ('did not win' -> 'won'); None if unsure."""
+    found = _NEGATION.findall(text)
+    if len(found) != 1 or _OTHER_NEGATION.search(text):
+        return None
+
+    def did_not(m: re.Match) -> str:
+        form = {"did": "VBD", "does": "VBZ", "do": "VB"}[m.group(1).lower()]
+        verb = m.group(2)
+        inflected = getInflection(verb.lower(), form) if form != "VB" else (verb,)
+        return inflected[0] if inflected else m.group(0)
+
+    rules = [
+        (r"\b(did|does|do) not (\w+)", did_not),
+        (r"\b(did|does|do)n't (\w+)", did_not),
+        (r"\bcannot\b", "can"),
+        (r"\bwon't\b", "will"),
+        (r"\b(is|are|was|were|has|have|had|can|could|will|would|should|may|might|must) not\b",
+         r"\1"),
+        (r"\b(is|are|was|were|has|have|had|could|would|should)n't\b", r"\1"),
+        (r" never\b", ""),
+        (r"\b(denies|denied|deny)\b", lambda m: _DENY_TO_REPORT[m.group(1).lower()]),
+    ]  # fmt: skip
+    for pattern, repl in rules:
+        out, n = re.subn(pattern, repl, text, count=1)  # lower case only: not inside titles
+        if n:
+            return out
+    return None
+
+
+# --------------------------------------------------------------------------- contrastive swaps
+
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+_NUMBER_WORDS = [
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "billion",
+]  # fmt: skip
+_UNITS = ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"]
+_NATIONALITIES = [
+    "American", "British", "English", "French", "German", "Italian", "Spanish", "Portuguese",
+    "Russian", "Ukrainian", "Polish", "Turkish", "Greek", "Chinese", "Japanese", "Korean",
+    "Indian", "Pakistani", "Iranian", "Iraqi", "Syrian", "Israeli", "Egyptian", "Nigerian",
+    "Kenyan", "Brazilian", "Mexican", "Argentine", "Canadian", "Australian", "Irish",
+    "Scottish", "Welsh", "Dutch", "Belgian", "Swedish", "Norwegian", "Danish", "Finnish",
+    "Swiss", "Austrian", "Hungarian", "Czech", "Romanian", "Serbian", "Croatian", "Georgian",
+    "Armenian", "Azerbaijani", "Kazakh", "Vietnamese", "Thai", "Indonesian", "Filipino",
+    "Cuban", "Chilean", "Colombian", "Peruvian", "Saudi", "Afghan",
+]  # fmt: skip
+_ANTONYMS = [
+    ("won", "lost"), ("win", "lose"), ("increased", "decreased"), ("increase", "decrease"),
+    ("rose", "fell"), ("before", "after"), ("first", "last"), ("largest", "smallest"),
+    ("highest", "lowest"), ("older", "younger"), ("oldest", "youngest"), ("more", "fewer"),
+    ("larger", "smaller"), ("higher", "lower"), ("born", "died"), ("started", "ended"),
+    ("began", "ended"), ("opened", "closed"), ("accepted", "rejected"), ("allowed", "banned"),
+    ("supported", "opposed"), ("joined", "left"), ("male", "female"), ("north", "south"),
+    ("east", "west"), ("northern", "southern"), ("eastern", "western"), ("early", "late"),
+    ("earlier", "later"), ("success", "failure"), ("successful", "unsuccessful"),
+    ("alive", "dead"), ("public", "private"), ("legal", "illegal"), ("always", "rarely"),
+    ("many", "few"), ("entered", "exited"), ("gained", "lost"), ("raised", "lowered"),
+    ("victory", "defeat"), ("peace", "war"), ("best", "worst"), ("long", "short"),
+]  # fmt: skip
+_ANTONYM = {a: b for a, b in _ANTONYMS} | {b: a for a, b in _ANTONYMS}
+_ENTITY = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]+)*")
+
+
+def _swap_year_or_number(claim: str, evidence: str, rng: random.Random) -> str | None:
+    nums = list(re.finditer(r"\b\d[\d,]*(?:\.\d+)?\b", claim))
+    if not nums:
+        return None
+    m = rng.choice(nums)
+    raw = m.group().replace(",", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    if "." not in raw and 1000 <= value <= 2100:
+        new = str(int(value) + rng.choice([-1, 1]) * rng.randint(1, 12))
+    elif value == int(value):
+        value = int(value)
+        new = str(rng.choice([value + rng.randint(1, 9), max(0, value - rng.randint(1, 9)),
+                              value * rng.choice([2, 3, 10]), max(1, value // 2)]))  # fmt: skip
+    else:
+        new = f"{value * rng.choice([0.5, 1.5, 2.0, 3.0]):.{len(raw.split('.')[1])}f}"
+    if new == raw or new in evidence:
+        return None
+    return _replace_span(claim, m.start(), m.end(), new)
+
+
+def _swap_from_list(words: list[str], claim: str, evidence: str, rng: random.Random):
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.I)
+    found = list(pattern.finditer(claim))
+    if not found:
+        return None
+    m = rng.choice(found)
+    lower = {w.lower() for w in words}
+    choices = [w for w in words if w.lower() != m.group().lower() and w.lower() in lower]
+    choices = [w for w in choices if not re.search(rf"\b{re.escape(w)}\b", evidence, re.I)]
+    if not choices:
+        return None
+    new = rng.choice(choices)
+    if m.group()[0].isupper():
+        new = new[0].upper() + new[1:]
+    elif m.group().islower():
+        new = new.lower()
+    return _replace_span(claim, m.start(), m.end(), new)
+
+
+def _swap_antonym(claim: str, evidence: str, rng: random.Random) -> str | None:
+    found = [m for m in re.finditer(r"\b[a-z]+\b", claim) if m.group() in _ANTONYM]
+    if not found:
+        return None
+    m = rng.choice(found)
+    return _replace_span(claim, m.start(), m.end(), _ANTONYM[m.group()])
+
+
+def _swap_entity(claim: str, evidence: str, rng: random.Random) -> str | None:
+    """Replace a named entity of the claim with another one the evidence mentions (FactCC)."""
+    ours = [m for m in _ENTITY.finditer(claim) if m.start() > 0]
+    if not ours:
+        return None
+    m = rng.choice(ours)
+    claim_lower = claim.lower()
+    theirs = {
+        e.group()
+        for e in _ENTITY.finditer(evidence)
+        if e.group().lower() not in claim_lower and len(e.group()) > 2
+    }
+    # Same length and not a month or nationality: a rough stand-in for "same entity type".
+    kinds = set(_MONTHS) | set(_NATIONALITIES)
+    size = len(m.group().split())
+    theirs = sorted(
+        t
+        for t in theirs
+        if t.split()[0].lower() not in {"the", "a", "an", "in"}
+        and t not in kinds
+        and len(t.split()) == size
+    )
+    if not theirs:
+        return None
+    return _replace_span(claim, m.start(), m.end(), rng.choice(theirs))
+
+
+_SWAPS = {
+    "number": _swap_year_or_number,
+    "month": lambda c, e, r: _swap_from_list(_MONTHS, c, e, r),
+    "number_word": lambda c, e, r: _swap_from_list(_NUMBER_WORDS, c, e, r),
+    "unit": lambda c, e, r: _swap_from_list(_UNITS, c, e, r),
+    "nationality": lambda c, e, r: _swap_from_list(_NATIONALITIES, c, e, r),
+    "antonym": _swap_antonym,
+    "entity": _swap_entity,
+}
+
+
+def contrast(
+    claim: str, evidence: str, rng: random.Random, entities: bool = True
+) -> tuple[str, str] | None:
+    """One factual change to a supported claim, as (new claim, kind of change); None if none fits.
+
+    Kinds are tried in random order, the specific ones (numbers, dates, units, nationalities,
+    antonyms) before swapping a whole named entity (`entities=False` leaves that out: an entity
+    taken from the evidence is sometimes an alias of the original, so the swap stays true).
+    """
+    kinds = [k for k in _SWAPS if k != "entity"]
+    rng.shuffle(kinds)
+    for kind in [*kinds, "entity"] if entities else kinds:
+        out = _SWAPS[kind](claim, evidence, rng)
+        if out and out != claim:
+            return out, kind
+    return None

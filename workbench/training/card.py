@@ -1,0 +1,86 @@
+"""The model card: README.md and training.json beside the weights, from the recipe and metrics."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from .recipe import LICENCES, Recipe
+
+
+def _stage_section(facts: dict) -> str:
+    recipe, result = facts["recipe"], facts["result"]
+    rows = "\n".join(f"| {k} | {v} | {LICENCES[k]} |" for k, v in recipe["sizes"].items())
+    hp = {k: v for k, v in recipe.items() if k not in ("sizes", "base")}
+    start = (
+        "the bundled encoder with a fresh 3-way head"
+        if recipe["stage"] == 1
+        else (f"the stage-{recipe['stage'] - 1} model")
+    )
+    return f"""## Stage {recipe["stage"]}
+
+Started from {start}; {result.get("train_pairs")} training pairs, {result.get("train_minutes")}
+minutes on {result.get("device")}; best validation accuracy {result.get("valid_accuracy", 0):.4f}
+at step {result.get("step")} of {result.get("steps_planned")}.
+
+| set | pairs | source, licence |
+|---|---:|---|
+{rows}
+
+```json
+{json.dumps(hp, indent=2)}
+```
+"""
+
+
+def write_card(
+    out_dir: Path, recipe: Recipe, result: dict, metrics: dict | None, previous: dict | None = None
+) -> None:
+    """Model card (README.md) plus the same facts as training.json beside the weights."""
+    this = {
+        "recipe": asdict(recipe),
+        "result": result,
+        "licences": {k: LICENCES[k] for k in recipe.sizes},
+    }
+    stages = (previous or {}).get("stages", []) + [this]
+    render_card(out_dir, {"stages": stages, "metrics": metrics or {}})
+
+
+def render_card(out_dir: Path, facts: dict) -> None:
+    """Write training.json and README.md from the facts (stages, metrics)."""
+    (out_dir / "training.json").write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+    stages, metrics = facts["stages"], facts.get("metrics") or {}
+    metric_rows = "\n".join(
+        f"| {name} | {m.get('accuracy', float('nan')):.4f} | {m.get('macro_f1', float('nan')):.4f} "
+        f"| {m.get('n', '')} |"
+        for name, m in metrics.items()
+        if isinstance(m, dict)
+    )
+    base = stages[0]["recipe"]["base"]
+    card = f"""# workbench stance model (3-way NLI cross-encoder)
+
+Labels: 0 supports, 1 refutes, 2 neutral (config.json `id2label`).
+Input pair: (evidence sentence, claim). Base: {base}. Weights stored as fp16 safetensors;
+the workbench casts them to float32 on load. Trained by `workbench train-stance`
+(workbench/training/) in {len(stages)} stage(s), with a fixed seed, validated on a held-out
+split of the stage-1 mix (no claim shared with training).
+
+FEVER-Symmetric claims were removed from every FEVER-derived set. Nothing about the workbench's
+default corpus was trained or tuned on. Non-commercial sets (SICK, ANLI) are evaluation only.
+
+{"".join(_stage_section(st) for st in stages)}
+## Evaluation (`workbench eval-stance`)
+
+| set | accuracy | macro-F1 | pairs |
+|---|---:|---:|---:|
+{metric_rows}
+"""
+    (out_dir / "README.md").write_text(card, encoding="utf-8")
+
+
+def record_metrics(model_dir: Path, results: dict) -> None:
+    """Put `workbench eval-stance` results into the model card of `model_dir`."""
+    facts = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
+    facts["metrics"] = {k: v for k, v in results.items() if isinstance(v, dict)}
+    render_card(model_dir, facts)

@@ -64,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from workbench.api import Workbench
-    from workbench.evaluation.evaluate import load_climate_fever
+    from workbench.evaluation.datasets import load_climate_fever
 
     rows = climate_fever_rows()[: args.claims]
     claims = [(row["claim_id"], row["claim"]) for row in rows]

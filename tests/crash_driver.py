@@ -48,7 +48,7 @@ def _child_cli(req: dict) -> int:
         return out
 
     Store.put_documents = put_documents
-    from workbench.batch.files import ResultWriter
+    from workbench.batch.results import ResultWriter
 
     write = ResultWriter.write
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from workbench import CheckResult, Evidence, Workbench, WorkbenchError
-from workbench.api import EVIDENCE_FIELDS
+from workbench.evidence import EVIDENCE_FIELDS
 from workbench.pipeline.verdict import VERDICTS
 
 from .conftest import SEED_CLAIM
 
-CONTRACT = {"id", "claim", "verdict", "confidence", "evidence"}
+CONTRACT = {"id", "claim", "date", "verdict", "confidence", "evidence"}
 EVIDENCE_KEYS = {
     "doc_id",
     "title",

@@ -98,12 +98,32 @@ def test_check_json_and_text(run, seed_index, tiny_stance):
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"id", "claim", "verdict", "confidence", "evidence"}
+    assert set(payload) == {"id", "claim", "date", "verdict", "confidence", "evidence"}
+    assert payload["date"] is None
     assert len(payload["evidence"]) == 3
     text = run("check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance)
     assert "Verdict:" in text.stdout and "2023-11-13" in text.stdout
     bad_date = run("check", SEED_CLAIM, "--index", seed_index, "--date", "yesterday")
     assert bad_date.exit_code == 1 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_results_say_which_claim_date_they_assumed(run, seed_index, tiny_stance, tmp_path):
+    dated = run(
+        "check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance,
+        "--date", "2024-01-31", "--json",
+    )  # fmt: skip
+    assert dated.exit_code == 0, dated.output
+    assert json.loads(dated.stdout)["date"] == "2024-01-31"
+    claims = tmp_path / "claims.csv"
+    claims.write_text(f"id,claim,date\na,{SEED_CLAIM},2024-01-31\nb,{SEED_CLAIM},\n")
+    out = tmp_path / "results.jsonl"
+    result = run(
+        "verify", str(claims), "-o", str(out), "--index", seed_index,
+        "--stance-model", tiny_stance, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r["date"]) for r in rows] == [("a", "2024-01-31"), ("b", None)]
 
 
 def test_verify_resumes_after_truncation(run, seed_index, tiny_stance, tmp_path):

@@ -1,4 +1,4 @@
-"""The evaluation harness (workbench/evaluate.py, `workbench eval`) on tiny hand-made data."""
+"""The evaluation harness (workbench/evaluation/, `workbench eval`) on tiny hand-made data."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.errors import WorkbenchError
-from workbench.evaluation import evaluate
-from workbench.evaluation.evaluate import Outcome
+from workbench.evaluation import datasets, thresholds
+from workbench.evaluation.metrics import summarize
+from workbench.evaluation.outcomes import Outcome
 from workbench.pipeline.verdict import DEFAULT_PARAMS, VerdictParams
 
 from .conftest import ROOT
@@ -75,16 +76,16 @@ def mini_file(tmp_path):
 
 
 def test_labels_are_mapped_onto_verdicts():
-    assert evaluate.normalize_label("SUPPORTS") == "SUPPORTED"
-    assert evaluate.normalize_label(" refuted ") == "REFUTED"
-    assert evaluate.normalize_label("NOT ENOUGH INFO") == "NOT_ENOUGH_INFO"
-    assert evaluate.normalize_label("not-enough-info") == "NOT_ENOUGH_INFO"
-    assert evaluate.normalize_label("DISPUTED") == "CONFLICTING"
-    assert evaluate.normalize_label("maybe") is None and evaluate.normalize_label(None) is None
+    assert datasets.normalize_label("SUPPORTS") == "SUPPORTED"
+    assert datasets.normalize_label(" refuted ") == "REFUTED"
+    assert datasets.normalize_label("NOT ENOUGH INFO") == "NOT_ENOUGH_INFO"
+    assert datasets.normalize_label("not-enough-info") == "NOT_ENOUGH_INFO"
+    assert datasets.normalize_label("DISPUTED") == "CONFLICTING"
+    assert datasets.normalize_label("maybe") is None and datasets.normalize_label(None) is None
 
 
 def test_climate_fever_corpus_is_pooled_per_article(mini_file):
-    claims, corpus = evaluate.load_climate_fever(mini_file)
+    claims, corpus = datasets.load_climate_fever(mini_file)
     assert [c.id for c in claims] == ["0", "7", "12", "13"]
     assert [c.split for c in claims] == ["dev", "test", "dev", "test"]
     assert [c.label for c in claims] == ["SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO"]
@@ -106,7 +107,7 @@ def test_climate_fever_corpus_is_pooled_per_article(mini_file):
 
 
 def test_claims_file_with_labels(tmp_path):
-    claims = evaluate.load_claims_file(CLAIMS)
+    claims = datasets.load_claims_file(CLAIMS)
     assert len(claims) == 28 and claims[0].id == "k01" and claims[0].label == "SUPPORTED"
     assert {c.label for c in claims} == {"SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"}
     jsonl = tmp_path / "c.jsonl"
@@ -116,22 +117,39 @@ def test_claims_file_with_labels(tmp_path):
         + json.dumps({"claim": "Z.", "label": "not enough info"})
         + "\n"
     )
-    a, b = evaluate.load_claims_file(jsonl)
+    a, b = datasets.load_claims_file(jsonl)
     assert (a.id, a.label, a.evidence) == ("a", "SUPPORTED", ["x is y!"])
     assert (b.id, b.label, b.evidence) == ("2", "NOT_ENOUGH_INFO", [])
     bad = tmp_path / "bad.csv"
     bad.write_text("id,claim,label\n1,Something.,probably\n")
     with pytest.raises(WorkbenchError, match="label 'probably'"):
-        evaluate.load_claims_file(bad)
+        datasets.load_claims_file(bad)
     unlabelled = tmp_path / "u.csv"
     unlabelled.write_text("id,claim\n1,Something.\n")
     with pytest.raises(WorkbenchError, match="no 'label' column"):
-        evaluate.load_claims_file(unlabelled)
+        datasets.load_claims_file(unlabelled)
+
+
+def test_claims_file_is_read_once_so_rows_keep_their_labels(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("id,claim,label\n,First claim.,SUPPORTED\n,,\n,Second claim.,REFUTED\n")
+    claims = datasets.load_claims_file(path)
+    assert [(c.id, c.claim, c.label) for c in claims] == [
+        ("1", "First claim.", "SUPPORTED"),
+        ("2", "Second claim.", "REFUTED"),
+    ]
+
+
+def test_a_bad_jsonl_line_is_one_sentence(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "claim": "X.", "label": "SUPPORTED"}\n{"id": "b", "claim": \n')
+    with pytest.raises(WorkbenchError, match=r"^Line 2 of .*bad.jsonl is not valid JSON"):
+        datasets.load_claims_file(path)
 
 
 def test_text_matcher_accepts_pieces_of_gold_sentences():
-    gold = evaluate._gold_evidence("The Nile is the longest river in Africa.||Paris is big.")
-    match = evaluate._text_matcher(gold)
+    gold = datasets.gold_evidence("The Nile is the longest river in Africa.||Paris is big.")
+    match = datasets.text_matcher(gold)
     assert match("The  Nile is the longest river in Africa.") == gold[0]
     assert match("the Nile is the longest river") == gold[0]  # a split-off piece
     assert match("Paris") is None  # too short to count as a piece
@@ -152,7 +170,7 @@ def test_summarize_hand_computed():
         _outcome(4, "CONFLICTING", "CONFLICTING", 0.7),
         _outcome(5, "NOT_ENOUGH_INFO", "CONFLICTING", 0.5),
     ]
-    report = evaluate.summarize(outcomes)
+    report = summarize(outcomes)
     assert report["n"] == 5 and report["n_scored"] == 4 and report["n_with_evidence"] == 2
     assert report["evidence_recall_at_5"] == 0.5  # claim 1 finds both, claim 2 none
     assert report["accuracy"] == 0.5  # claims 1 and 3 of the four 3-way claims
@@ -177,13 +195,13 @@ def test_tuning_finds_the_threshold_and_redecide_matches_decide():
     for i in range(6):
         dev.append(_outcome(i, "SUPPORTED", "-", 0, "dev", [(0.6, 0.0, 0.4)], [0.9]))
         dev.append(_outcome(10 + i, "NOT_ENOUGH_INFO", "-", 0, "dev", [(0.0, 0.4, 0.6)], [0.9]))
-    grid = evaluate.Grid(min_relevance=(0.3,), full_relevance=(0.6,), decide=(0.3, 0.5, 0.7))
-    params, value = evaluate.tune(dev, grid)
+    grid = thresholds.Grid(min_relevance=(0.3,), full_relevance=(0.6,), decide=(0.3, 0.5, 0.7))
+    params, value = thresholds.tune(dev, grid)
     assert params.decide == 0.5 and value["macro_f1"] == pytest.approx(2 / 3, abs=1e-4)
-    redone = evaluate.redecide(dev, params)
+    redone = thresholds.redecide(dev, params)
     assert {o.verdict for o in redone if o.gold == "SUPPORTED"} == {"SUPPORTED"}
     assert {o.verdict for o in redone if o.gold == "NOT_ENOUGH_INFO"} == {"NOT_ENOUGH_INFO"}
-    assert evaluate.redecide(dev, DEFAULT_PARAMS)[0].verdict == "SUPPORTED"
+    assert thresholds.redecide(dev, DEFAULT_PARAMS)[0].verdict == "SUPPORTED"
 
 
 def test_vectorised_tuning_agrees_with_decide():
@@ -201,9 +219,9 @@ def test_vectorised_tuning_agrees_with_decide():
         probs = [tuple(p) for p in rng.dirichlet([1, 1, 1], k).tolist()]
         cosines = rng.uniform(0, 1, k).tolist()
         dev.append(_outcome(i, labels[i % 3], "-", 0, "dev", probs, cosines))
-    best, value = evaluate.tune(dev)
+    best, value = thresholds.tune(dev)
     assert isinstance(best, VerdictParams) and best.min_relevance < best.full_relevance
-    redone = evaluate.redecide(dev, best)
+    redone = thresholds.redecide(dev, best)
     gold, pred = [o.gold for o in redone], [o.verdict for o in redone]
     assert metrics.macro_f1(gold, pred, labels) == pytest.approx(value["macro_f1"], abs=1e-4)
     assert value["macro_f1"] > 1 / 3

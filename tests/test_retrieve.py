@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from workbench import Workbench
-from workbench.pipeline.retrieve import fts_query, rrf
+from workbench.pipeline.fusion import rrf
+from workbench.pipeline.retrieve import fts_query
 from workbench.storage.store import Store
 
 from .conftest import SEED_CLAIM, YEREVAN_TAIL

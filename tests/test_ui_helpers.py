@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.ui.app import (
+from workbench.errors import WorkbenchError
+from workbench.ui.render import card_html, document_html, highlight, render_result, verdict_html
+from workbench.ui.server import parse_auth
+from workbench.ui.uploads import (
     UploadError,
-    card_html,
     check_upload,
-    document_html,
     example_claims,
-    highlight,
-    parse_auth,
-    render_result,
     safe_filename,
     store_upload,
-    verdict_html,
 )
+
+from .conftest import ROOT
 
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -136,26 +135,40 @@ def test_check_upload_type_and_size(tmp_path):
 
 
 def test_example_claims_come_from_claims_csv():
-    examples = example_claims()
+    examples, problems = example_claims()
     assert ["Yerevan denies military presence in Karabakh", ""] in examples
+    assert problems == []
 
 
 def test_parse_auth():
     assert parse_auth("ana:s3:cret") == ("ana", "s3:cret")
     assert parse_auth(None) is None
-    with pytest.raises(SystemExit):
+    with pytest.raises(WorkbenchError, match="USER:PASSWORD"):
         parse_auth("nopassword")
 
 
-def test_serve_command_and_app_options():
+def test_serve_command_is_the_one_command_line_of_app_py():
+    import subprocess
+    import sys
+
     from click.testing import CliRunner
 
     from workbench.cli import main
-    from workbench.ui.app import build_parser
+    from workbench.cli.serve import serve
 
     out = CliRunner().invoke(main, ["serve", "--help"])
     assert out.exit_code == 0
-    for option in ("--index", "--host", "--port", "--auth"):
+    for option in ("--index", "--host", "--port", "--auth", "--max-upload-mb", "--stance-model"):
         assert option in out.output
-    args = build_parser().parse_args([])
-    assert (args.index, args.host, args.port, args.auth) == ("index", "127.0.0.1", 7860, None)
+    params = serve.make_context("serve", []).params
+    assert (params["index_dir"], params["host"], params["port"], params["auth"]) == (
+        "index",
+        "127.0.0.1",
+        7860,
+        None,
+    )
+    assert params["max_upload_mb"] == 20
+    app_help = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "--help"], capture_output=True, text=True
+    )
+    assert app_help.returncode == 0 and "--max-upload-mb" in app_help.stdout

@@ -1,8 +1,8 @@
 """Claim fact-checking workbench: index documents offline, check claims against them."""
 
-from .api import AddReport, CheckResult, Evidence, Workbench
+from .api import AddReport, CheckResult, Workbench
 from .errors import WorkbenchError
-from .pipeline.retrieve import Hit
+from .evidence import Evidence, Hit
 from .pipeline.stance import StanceModel
 from .pipeline.verdict import VERDICTS, VerdictParams
 from .storage.store import Document, DocumentInfo

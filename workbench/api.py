@@ -10,16 +10,17 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .errors import WorkbenchError
+from .evidence import Evidence, Hit
 from .pipeline import ingest
 from .pipeline.embed import DEFAULT_MODEL, Embedder, canonical_model_name
 from .pipeline.normalize import normalize_text
-from .pipeline.retrieve import Hit, Retriever
+from .pipeline.retrieve import Retriever
 from .pipeline.segment import segment
 from .pipeline.stance import DEFAULT_STANCE_PATH, StanceModel
 from .pipeline.verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stance_label
@@ -53,28 +54,6 @@ class AddReport:
 
 
 @dataclass
-class Evidence:
-    """One evidence sentence with its stance; offsets slice .sentence out of the stored text."""
-
-    doc_id: str
-    title: str
-    date: str | None
-    source: str
-    sentence: str
-    start: int
-    end: int
-    context: str
-    stance: str
-    p_supports: float
-    p_refutes: float
-    p_neutral: float
-    score: float
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
 class CheckResult:
     """The verdict on one claim; .to_dict() is the output contract (see README)."""
 
@@ -83,13 +62,16 @@ class CheckResult:
     verdict: str
     confidence: float
     evidence: list[Evidence] = field(default_factory=list)
-    date: str | None = None
+    date: str | None = None  # the claim's date: evidence is from documents dated on/before it
     error: str | None = None  # set (and verdict NOT_ENOUGH_INFO) only by check_many on bad input
+    # every retrieved sentence in retrieval order (check_many with retrieve_k), not in to_dict
+    retrieved: list[Hit] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
         out = {
             "id": self.id,
             "claim": self.claim,
+            "date": self.date,
             "verdict": self.verdict,
             "confidence": self.confidence,
             "evidence": [e.to_dict() for e in self.evidence],
@@ -97,9 +79,6 @@ class CheckResult:
         if self.error:
             out["error"] = self.error
         return out
-
-
-EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
 def embedding_text(doc: ingest.SourceDocument, sentence: str) -> str:
@@ -439,11 +418,14 @@ class Workbench:
         progress: bool = False,
         progress_callback: ProgressCallback | None = None,
         top_k: int = 10,
+        retrieve_k: int | None = None,
     ) -> Iterator[CheckResult]:
         """Check claims (dicts with id, claim, optional date; or strings), in input order.
 
         Stance pairs of several claims are scored in one batch. A claim that cannot be checked
         (empty, bad date) yields a NOT_ENOUGH_INFO result with .error set instead of raising.
+        retrieve_k (> top_k): also keep that many retrieved sentences in .retrieved (retrieval
+        order; the first top_k are the judged ones), for evaluation's recall@k.
         """
         items = list(claims)
         bar = None
@@ -461,14 +443,19 @@ class Workbench:
                     for i, item in enumerate(items[start : start + CHECK_CHUNK])
                 ]
                 good = [c for c in chunk if c[3] is None]
-                hits = retriever.search_many([c[1] for c in good], top_k, [c[2] for c in good])
+                retrieved = retriever.search_many(
+                    [c[1] for c in good], top_k, [c[2] for c in good], keep=retrieve_k
+                )
+                hits = [found[:top_k] for found in retrieved]
                 pairs = [(h.sentence, c[1]) for c, hs in zip(good, hits) for h in hs]
                 probs = stance.predict(pairs)
                 by_id, offset = {}, 0
-                for c, hs in zip(good, hits):
+                for c, hs, found in zip(good, hits, retrieved):
                     by_id[id(c)] = self._result(
                         c[0], c[1], c[2], hs, probs[offset : offset + len(hs)]
                     )
+                    if retrieve_k:
+                        by_id[id(c)].retrieved = found
                     offset += len(hs)
                 for c in chunk:
                     claim_id, text, date, error = c

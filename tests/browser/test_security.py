@@ -302,9 +302,9 @@ def _listening_addresses(port: int) -> set[str]:
 
 
 def test_binds_to_loopback_only_by_default(app):
-    from workbench.ui.app import build_parser
+    from workbench.cli.serve import serve
 
-    assert build_parser().parse_args([]).host == "127.0.0.1"
+    assert serve.make_context("serve", []).params["host"] == "127.0.0.1"
     assert _listening_addresses(app.port) == {"0100007F"}  # 127.0.0.1, nothing else
 
 

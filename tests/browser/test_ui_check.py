@@ -167,7 +167,7 @@ def test_batch_runs_and_results_download(page, tmp_path):
     rows = [json.loads(x) for x in _download(page, "#batch-jsonl").decode().splitlines()]
     assert [r["id"] for r in rows] == ["c1", "c2", "c3"]
     for r in rows:
-        assert set(r) >= {"id", "claim", "verdict", "confidence", "evidence"}
+        assert set(r) >= {"id", "claim", "date", "verdict", "confidence", "evidence"}
         assert r["verdict"] in {"SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO"}
     yerevan = rows[0]["evidence"]
     assert any(YEREVAN_SENTENCE in e["sentence"] and e["stance"] == "supports" for e in yerevan)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
+
+from ..pipeline.verdict import CONFLICTING
+from .datasets import ALL_LABELS, LABELS
+from .outcomes import Outcome
 
 
 def accuracy(gold: Sequence[str], pred: Sequence[str]) -> float:
@@ -79,3 +85,67 @@ def report(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> d
         "labels": list(labels),
         "confusion_matrix": confusion_matrix(gold, pred, labels),
     }
+
+
+# ----------------------------------------------------------- over evaluated claims
+
+RECALL_KS = (5, 10)  # evidence recall is reported at these depths
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _round(value, digits: int = 4):
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, digits)
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v, digits) for v in value]
+    return value
+
+
+def summarize(outcomes: list[Outcome]) -> dict:
+    """All metrics of a set of outcomes as one JSON-ready dict (keys name the metrics)."""
+    scored = [o for o in outcomes if o.gold in LABELS]
+    gold = [o.gold for o in scored]
+    pred = [o.verdict for o in scored]
+    report: dict = {"n": len(outcomes), "n_scored": len(scored)}
+    with_evidence = [o for o in outcomes if o.relevant]
+    report["n_with_evidence"] = len(with_evidence)
+    for k in RECALL_KS:
+        recalls = [recall_at_k(o.retrieved, set(o.relevant), k) for o in with_evidence]
+        report[f"evidence_recall_at_{k}"] = _mean([r for r in recalls if r is not None])
+    report["accuracy"] = accuracy(gold, pred)
+    report["macro_f1"] = macro_f1(gold, pred, LABELS)
+    report["f1"] = per_class_f1(gold, pred, LABELS)
+    report["ece"] = expected_calibration_error(
+        [o.confidence for o in scored], [o.gold == o.verdict for o in scored]
+    )
+    report["mean_confidence"] = _mean([o.confidence for o in scored])
+    report["labels"] = list(ALL_LABELS)
+    report["confusion_matrix"] = confusion_matrix(
+        [o.gold for o in outcomes], [o.verdict for o in outcomes], ALL_LABELS
+    )
+    report["gold_distribution"] = dict(Counter(o.gold for o in outcomes))
+    report["predicted_distribution"] = dict(Counter(o.verdict for o in outcomes))
+    conflicting = [o for o in outcomes if o.gold == CONFLICTING]
+    flagged = [o for o in outcomes if o.verdict == CONFLICTING]
+    report["conflicting"] = {
+        "n_gold": len(conflicting),
+        "n_predicted": len(flagged),
+        "recall": _mean([float(o.verdict == CONFLICTING) for o in conflicting]),
+        "precision": _mean([float(o.gold == CONFLICTING) for o in flagged]),
+        "predicted_for_gold": dict(Counter(o.verdict for o in conflicting)),
+    }
+    return _round(report)
+
+
+def split_reports(outcomes: list[Outcome]) -> dict:
+    """summarize() of the whole set at top level, with "dev" and "test" halves inside."""
+    report = summarize(outcomes)
+    splits = {o.split for o in outcomes} - {None}
+    for name in sorted(splits):
+        report[name] = summarize([o for o in outcomes if o.split == name])
+    return report

@@ -18,16 +18,16 @@ Exports:
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
-VERDICTS = ("SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO")
+from ..pipeline.verdict import VERDICTS
+from ..storage.files import write_text_atomic
+
 JUDGMENTS = ("agree", "disagree", "irrelevant")
 
 # schema.org Rating scale used in ClaimReview exports: 1 = false ... 5 = true; verdicts that
@@ -138,7 +138,7 @@ class Review:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class ReviewStore:
@@ -364,31 +364,15 @@ class ReviewStore:
         """Write one JSON object per reviewed claim (latest review); returns the count."""
         reviews = self.reviewed_claims() if reviews is None else reviews
         text = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reviews)
-        _write_atomic(path, text)
+        write_text_atomic(path, text)
         return len(reviews)
 
     def export_claimreview(self, path: str | Path, reviews: list[Review] | None = None) -> int:
         """Write a JSON-LD array of schema.org ClaimReview objects; returns the count."""
         reviews = self.reviewed_claims() if reviews is None else reviews
         docs = [to_claimreview(r) for r in reviews]
-        _write_atomic(path, json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
+        write_text_atomic(path, json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
         return len(docs)
-
-
-def _write_atomic(path: str | Path, text: str) -> None:
-    """Temp file in the same folder, fsync, rename: a kill never leaves half an export."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _as_judgment(e: Mapping | EvidenceJudgment) -> EvidenceJudgment:

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -29,9 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import WorkbenchError
+from ..evidence import Passage
 from ..pipeline.ingest import SourceDocument
 from ..pipeline.segment import Sentence
 from . import vectors
+from .files import write_json_atomic
 
 SCHEMA_VERSION = 1
 DB_NAME = "workbench.db"
@@ -95,41 +96,8 @@ class Document(DocumentInfo):
     content_hash: str = ""
 
 
-@dataclass
-class SentenceRow:
-    """A stored sentence with its document's metadata and neighbouring context."""
-
-    id: int
-    doc_id: str
-    position: int
-    start: int
-    end: int
-    text: str
-    title: str
-    date: str | None
-    source: str
-    url: str | None
-    context: str = ""
-
-
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def write_json_atomic(path: Path, payload: dict) -> None:
-    """Write JSON via temp file + fsync + os.replace so readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 class Store:
@@ -687,14 +655,17 @@ class Store:
         )
         return [(int(r[0]), -float(r[1])) for r in rows]
 
-    def sentences(self, ids: list[int], context: int = 1) -> dict[int, SentenceRow]:
-        """Sentences by id with document metadata and +-context neighbouring sentences."""
+    def sentences(self, ids: list[int], context: int = 1) -> dict[int, Passage]:
+        """Sentences by id with document metadata and +-context neighbouring sentences.
+
+        A passage's source is its document's URL when it has one, else the file path.
+        """
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            "SELECT s.id, s.doc_id, s.position, s.start_char, s.end_char, s.text, d.title, d.date,"
-            " d.source, d.url, (SELECT substr(d.text, min(n.start_char) + 1,"
+            "SELECT s.id, s.doc_id, d.title, d.date, d.source, d.url, s.text, s.start_char,"
+            " s.end_char, (SELECT substr(d.text, min(n.start_char) + 1,"
             "   max(n.end_char) - min(n.start_char)) FROM sentences n"
             "   WHERE n.doc_id = s.doc_id AND n.position BETWEEN s.position - ? AND s.position + ?)"
             f" FROM sentences s JOIN documents d ON d.doc_id = s.doc_id WHERE s.id IN ({marks})",
@@ -702,7 +673,8 @@ class Store:
         )
         out = {}
         for r in rows:
-            out[r[0]] = SentenceRow(*r[:10], context=r[10] or r[5])
+            sid, doc_id, title, date, source, url, text, start, end, ctx = r
+            out[sid] = Passage(doc_id, title, date, url or source, text, start, end, ctx or text)
         return out
 
     def stats(self) -> dict:

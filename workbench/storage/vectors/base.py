@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 import faiss
 import numpy as np
+
+from ..files import atomic_path
 
 
 class ANN:
@@ -63,19 +63,9 @@ class ANN:
 
     # -- persistence --------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
-        """Write atomically: temp file in the same folder, fsync, then os.replace."""
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        os.chmod(tmp, 0o644)
-        try:
-            faiss.write_index(self.index, tmp)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        """Write atomically (temp file, fsync, os.replace): a kill never leaves half a file."""
+        with atomic_path(path) as tmp:
+            faiss.write_index(self.index, str(tmp))
 
     def load(self, path: str | os.PathLike) -> ANN:
         self.index = faiss.read_index(str(path))

@@ -1,0 +1,66 @@
+"""The one batch runner: check a list of claims into results files (CLI verify, UI Batch tab).
+
+Claims that cannot be checked (empty, bad date, an unreadable line) are reported and left out
+of the files; every other result is appended to each writer as soon as it is decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..api import CheckResult, ProgressCallback, Workbench
+from .results import ResultWriter
+
+
+@dataclass
+class BatchReport:
+    """What a batch run did: results written, error sentences of skipped claims, verdict counts."""
+
+    written: int = 0
+    skipped: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def pending_claims(claims: list[dict], finished: set[str]) -> tuple[list[dict], list[str]]:
+    """Claims still to check (ids not in `finished`, each id once) and the repeated ids."""
+    todo, repeated, seen = [], [], set(finished)
+    for item in claims:
+        if item["id"] in seen:
+            if item["id"] not in finished:
+                repeated.append(item["id"])
+            continue
+        seen.add(item["id"])
+        todo.append(item)
+    return todo, repeated
+
+
+def run_batch(
+    wb: Workbench,
+    claims: Iterable[dict],
+    writers: list[ResultWriter],
+    top_k: int = 10,
+    progress: bool = False,
+    progress_callback: ProgressCallback | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> BatchReport:
+    """Check claims in order, write each checkable result to every writer; see module doc.
+
+    on_result is called for every result, skipped ones included (their .error is set).
+    """
+    report = BatchReport()
+    results = wb.check_many(
+        claims, progress=progress, progress_callback=progress_callback, top_k=top_k
+    )
+    for result in results:
+        if result.error:
+            report.skipped.append(result.error)
+        else:
+            record = result.to_dict()
+            for writer in writers:
+                writer.write(record)
+            report.written += 1
+            report.counts[result.verdict] = report.counts.get(result.verdict, 0) + 1
+        if on_result is not None:
+            on_result(result)
+    return report

@@ -1,0 +1,110 @@
+"""`workbench check` (one claim) and `workbench verify` (a claims file into a results file)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from .common import (
+    engine_options,
+    fail,
+    json_option,
+    open_workbench,
+    print_json,
+    top_k_option,
+)
+
+
+def _format_result(result) -> str:
+    lines = [
+        f"Claim:   {result.claim}",
+        f"Verdict: {result.verdict} (confidence {result.confidence:.2f})",
+    ]
+    if not result.evidence:
+        lines.append("No evidence found in the index.")
+    else:
+        lines.append("Evidence:")
+    for rank, ev in enumerate(result.evidence, start=1):
+        probs = f"sup {ev.p_supports:.2f} / ref {ev.p_refutes:.2f} / neu {ev.p_neutral:.2f}"
+        quote = textwrap.fill(
+            f'"{ev.sentence}"', width=96, initial_indent="     ", subsequent_indent="      "
+        )
+        lines.append(f"{rank:>3}. {ev.stance.upper()}  score {ev.score:.2f}  ({probs})")
+        lines.append(quote)
+        lines.append(
+            f"      -- {ev.title} ({ev.date or 'undated'}), {ev.source} [{ev.start}:{ev.end}]"
+        )
+    return "\n".join(lines)
+
+
+@click.command("check")
+@click.argument("claim")
+@click.option(
+    "--date", default=None, help="Claim date YYYY-MM-DD: only evidence published by then."
+)
+@top_k_option
+@engine_options
+@json_option
+def check(claim, date, top_k, index_dir, model, stance_model, as_json) -> None:
+    """Check one CLAIM against the index and print the verdict with its evidence."""
+    with open_workbench(index_dir, model, stance_model, create=False) as wb:
+        result = wb.check(claim, date=date, top_k=top_k)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        click.echo(_format_result(result))
+
+
+@click.command("verify")
+@click.argument("claims_file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Results file; rerunning with the same file resumes where it stopped.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default=None,
+    help="Output format (default: from the output suffix, else jsonl).",
+)
+@top_k_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@engine_options
+def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_model) -> None:
+    """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date]) into a results file."""
+    from ..batch.claims import read_claims
+    from ..batch.results import ResultWriter, done_ids
+    from ..batch.runner import pending_claims, run_batch
+
+    fmt = fmt or ("csv" if output.lower().endswith(".csv") else "jsonl")
+    claims = read_claims(claims_file)
+    finished = done_ids(output, fmt)
+    todo, repeated = pending_claims(claims, finished)
+    for claim_id in repeated:
+        click.echo(f"Warning: claim id {claim_id} appears twice; checked it once.", err=True)
+    if finished:
+        click.echo(
+            f"Resuming: {len(finished)} claims already in {output}, {len(todo)} to go.", err=True
+        )
+
+    def report_skipped(result) -> None:
+        if result.error:
+            click.echo(f"Skipped: {result.error}", err=True)
+
+    with open_workbench(index_dir, model, stance_model, create=False) as wb:
+        _ = wb.stance  # fail before writing anything when no stance model is installed
+        with ResultWriter(output, fmt) as writer:
+            report = run_batch(
+                wb, todo, [writer], top_k=top_k, progress=not quiet, on_result=report_skipped
+            )
+    click.echo(f"Wrote {report.written} results to {output} ({fmt}).", err=True)
+    if report.skipped:
+        fail(
+            f"{len(report.skipped)} claims could not be checked (see above); "
+            "fix them and rerun to resume."
+        )

@@ -1,0 +1,108 @@
+"""What every command shares: one-sentence errors, the shared options, opening the index."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from ..errors import WorkbenchError
+
+EXIT_ERROR = 1
+
+
+def fail(message: str) -> None:
+    """Print one sentence on stderr and exit 1 (no traceback)."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+class WorkbenchGroup(click.Group):
+    """Turns WorkbenchError (and anything unexpected) into one line on stderr."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except WorkbenchError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything committed so far is kept.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - no tracebacks for people
+            if os.environ.get("WORKBENCH_DEBUG"):
+                raise
+            fail(
+                f"unexpected {type(exc).__name__}: {exc}; rerun with WORKBENCH_DEBUG=1 "
+                "for details and report it."
+            )
+
+
+def index_option(func: Callable) -> Callable:
+    return click.option(
+        "--index",
+        "index_dir",
+        default="index",
+        show_default=True,
+        envvar="WORKBENCH_INDEX",
+        type=click.Path(file_okay=False),
+        help="Index folder (env WORKBENCH_INDEX).",
+    )(func)
+
+
+def model_option(func: Callable) -> Callable:
+    return click.option(
+        "--model",
+        default=None,
+        help="Embedding model: sentence-transformers name or folder (default: the index's own).",
+    )(func)
+
+
+def stance_option(func: Callable) -> Callable:
+    return click.option(
+        "--stance-model",
+        default=None,
+        help="Stance model: CrossEncoder NLI name or folder (default: workbench/models/stance).",
+    )(func)
+
+
+def json_option(func: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def engine_options(func: Callable) -> Callable:
+    """--index, --model and --stance-model: the options of every command that checks claims."""
+    return index_option(model_option(stance_option(func)))
+
+
+def top_k_option(func: Callable) -> Callable:
+    return click.option(
+        "--top-k",
+        default=10,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="Evidence sentences to retrieve and score.",
+    )(func)
+
+
+def open_workbench(
+    index_dir: str,
+    model: str | None = None,
+    stance_model: str | None = None,
+    create: bool = True,
+    params=None,
+):
+    """Workbench.open, imported late so `workbench --help` does not load torch."""
+    from ..api import Workbench
+
+    return Workbench.open(
+        index_dir, model=model, stance_model=stance_model, create=create, params=params
+    )
+
+
+def print_json(payload: object) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

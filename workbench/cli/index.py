@@ -1,0 +1,134 @@
+"""`workbench index add|list|remove|stats|params`: build and inspect the evidence index."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+
+import click
+
+from .common import (
+    EXIT_ERROR,
+    fail,
+    index_option,
+    json_option,
+    model_option,
+    open_workbench,
+    print_json,
+)
+
+
+@click.group("index")
+def index_group() -> None:
+    """Build and inspect the evidence index."""
+
+
+@index_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@model_option
+@json_option
+def index_add(paths, index_dir, model, as_json) -> None:
+    """Add files or folders (.txt .md .html .pdf .jsonl .csv); unchanged files are skipped."""
+    with open_workbench(index_dir, model) as wb:
+        report = wb.add(list(paths), progress=not as_json and sys.stderr.isatty())
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        click.echo(report.summary() + ".")
+        for error in report.errors:
+            click.echo(f"Skipped: {error}", err=True)
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+
+
+@index_group.command("list")
+@index_option
+@json_option
+def index_list(index_dir, as_json) -> None:
+    """List indexed documents."""
+    with open_workbench(index_dir, create=False) as wb:
+        docs = wb.documents()
+    if as_json:
+        print_json([asdict(d) for d in docs])
+        return
+    if not docs:
+        click.echo("The index is empty; add documents with `workbench index add PATH`.")
+    for d in docs:
+        click.echo(f"{d.doc_id}\t{d.date or '-'}\t{d.n_sentences} sentences\t{d.title}")
+
+
+@index_group.command("remove")
+@click.argument("doc_id")
+@index_option
+@json_option
+def index_remove(doc_id, index_dir, as_json) -> None:
+    """Remove one document by its id (see `workbench index list`)."""
+    with open_workbench(index_dir, create=False) as wb:
+        removed = wb.remove(doc_id)
+    if as_json:
+        print_json({"doc_id": doc_id, "removed": removed})
+    elif removed:
+        click.echo(f"Removed {doc_id}.")
+    if not removed:
+        fail(f"No document with id '{doc_id}' in {index_dir}; see `workbench index list`.")
+
+
+@index_group.command("stats")
+@index_option
+@json_option
+def index_stats(index_dir, as_json) -> None:
+    """Counts, embedding model and vector index type."""
+    with open_workbench(index_dir, create=False) as wb:
+        stats = wb.stats()
+    if as_json:
+        print_json(stats)
+        return
+    for key, value in stats.items():
+        click.echo(f"{key}: {value}")
+
+
+@index_group.command("params")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Save one threshold in the index (min_relevance, full_relevance, decide, conflict).",
+)
+@click.option("--reset", is_flag=True, help="Forget the saved thresholds; use the defaults.")
+@index_option
+@json_option
+def index_params(assignments, reset, index_dir, as_json) -> None:
+    """Show (or set, or reset) the verdict thresholds this index uses.
+
+    `workbench eval ... --tune --save-params` saves thresholds tuned on labelled claims.
+    """
+    from ..pipeline.verdict import VerdictParams
+
+    if reset and assignments:
+        raise click.UsageError("Give either --set or --reset, not both.")
+    from ..pipeline.verdict import DEFAULT_PARAMS
+
+    # --reset must work even when the saved thresholds are unreadable: do not load them
+    with open_workbench(index_dir, create=False, params=DEFAULT_PARAMS if reset else None) as wb:
+        if reset:
+            wb.reset_params()
+        elif assignments:
+            values = wb.params.to_dict()
+            for item in assignments:
+                name, sep, value = item.partition("=")
+                if not sep or name.strip() not in values:
+                    fail(
+                        f"--set takes NAME=VALUE with NAME one of {', '.join(values)}; "
+                        f"got '{item}'."
+                    )
+                values[name.strip()] = value.strip()
+            provenance = {"set_by": "workbench index params --set"}
+            wb.save_params(VerdictParams.from_dict(values, "--set values"), provenance)
+        params = wb.stats()["verdict_params"]
+    if as_json:
+        print_json(params)
+        return
+    for key, value in params.items():
+        click.echo(f"{key}: {value}")

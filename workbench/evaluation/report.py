@@ -1,0 +1,94 @@
+"""The human-readable text report of an evaluation (--json prints the dict itself)."""
+
+from __future__ import annotations
+
+
+def _fmt(value, digits: int = 3) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _block(report: dict, title: str) -> list[str]:
+    lines = [title]
+    lines.append(
+        f"  claims {report['n']} (scored 3-way: {report['n_scored']}, "
+        f"with gold evidence: {report['n_with_evidence']})"
+    )
+    if report.get("n_with_evidence"):
+        lines.append(
+            "  evidence recall@5 {}  @10 {}".format(
+                _fmt(report["evidence_recall_at_5"]), _fmt(report["evidence_recall_at_10"])
+            )
+        )
+    lines.append(
+        f"  accuracy {_fmt(report['accuracy'])}  macro-F1 {_fmt(report['macro_f1'])}  "
+        f"ECE {_fmt(report['ece'])}  mean confidence {_fmt(report['mean_confidence'])}"
+    )
+    lines.append(
+        "  F1: " + ", ".join(f"{k} {_fmt(v)}" for k, v in (report.get("f1") or {}).items())
+    )
+    c = report["conflicting"]
+    lines.append(
+        f"  CONFLICTING (gold DISPUTED/CONFLICTING): {c['n_gold']} gold, {c['n_predicted']} "
+        f"predicted, recall {_fmt(c['recall'])}, precision {_fmt(c['precision'])}"
+    )
+    return lines
+
+
+def format_report(report: dict) -> str:
+    """The human-readable text report."""
+    lines = []
+    if report.get("dataset"):
+        lines.append(
+            f"Climate-FEVER: {report['corpus_sentences']} evidence sentences in "
+            f"{report['corpus_documents']} articles ({report['indexed_sentences']} indexed "
+            f"sentences); split {report['split_rule']}."
+        )
+    else:
+        lines.append(
+            f"Claims {report['claims_file']} against {report['index']} "
+            f"({report['indexed_sentences']} sentences)."
+        )
+    lines += _block(report, f"All claims ({report.get('split', 'all')}):")
+    for name in ("test", "dev"):
+        if name in report:
+            lines += _block(report[name], f"{name.capitalize()} half:")
+    labels = report["labels"]
+    width = max(len(label) for label in labels) + 2
+    lines.append("Confusion matrix (rows gold, columns predicted), all claims:")
+    lines.append(" " * width + "".join(f"{label[:12]:>14}" for label in labels))
+    for label, row in zip(labels, report["confusion_matrix"]):
+        lines.append(f"{label:<{width}}" + "".join(f"{v:>14}" for v in row))
+    params = report["verdict_params"]
+    lines.append("Verdict params: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+    if "tuning" in report:
+        t = report["tuning"]
+        lines.append(
+            "Tuned on the dev half: " + ", ".join(f"{k}={v}" for k, v in t["params"].items())
+        )
+        before = t.get("untuned_on_test") or {}
+        if before.get("n"):
+            lines.append(
+                f"  test, before tuning: accuracy {_fmt(before.get('accuracy'))}  "
+                f"macro-F1 {_fmt(before.get('macro_f1'))}  ECE {_fmt(before.get('ece'))}"
+            )
+        for name in ("test", "dev", "all"):
+            if name in t:
+                r = t[name]
+                lines.append(
+                    f"  {name}: accuracy {_fmt(r['accuracy'])}  macro-F1 {_fmt(r['macro_f1'])}  "
+                    f"ECE {_fmt(r['ece'])}"
+                )
+        if t.get("saved_to"):
+            lines.append(
+                f"Saved as the verdict thresholds of {t['saved_to']} "
+                "(`workbench index params` shows them, --reset forgets them)."
+            )
+    lines.append(
+        f"Checked in {report['check_seconds']} s ({report['claims_per_second']} claims/s); "
+        f"stance model {report['stance_model']}."
+    )
+    return "\n".join(lines)

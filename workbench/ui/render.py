@@ -1,0 +1,185 @@
+"""HTML for verdicts, evidence cards and documents; pure functions, no Gradio import.
+
+Every piece of document text, title, source and claim goes through html.escape *before* any
+highlighting markup is added (esc, highlight), so a document containing <script> shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ..pipeline.verdict import VERDICTS
+
+VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}  # NOT_ENOUGH_INFO -> NOT ENOUGH INFO
+VERDICT_CHOICES = [(VERDICT_LABELS[v], v) for v in VERDICTS]
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value (None -> empty string), quotes included."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def highlight(context: str | None, sentence: str | None) -> str:
+    """The context with the sentence marked; both escaped before the <mark> is added."""
+    context = context or ""
+    sentence = sentence or ""
+    i = context.find(sentence) if sentence else -1
+    if i < 0:
+        marked = f"<mark>{esc(sentence)}</mark>"
+        if not context.strip():
+            return marked
+        return f"{marked}<span class='wb-ctx-extra'> — in context: {esc(context)}</span>"
+    before, after = context[:i], context[i + len(sentence) :]
+    return f"{esc(before)}<mark>{esc(sentence)}</mark>{esc(after)}"
+
+
+def fmt_prob(p: Any) -> str:
+    try:
+        return f"{float(p):.2f}"
+    except (TypeError, ValueError):
+        return "–"
+
+
+def _pct(p: Any) -> float:
+    try:
+        return max(0.0, min(100.0, float(p) * 100))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _source_html(source: Any) -> str:
+    s = "" if source is None else str(source)
+    if re.match(r"^https?://", s, re.IGNORECASE):
+        return f"<a href='{esc(s)}' target='_blank' rel='noopener noreferrer nofollow'>{esc(s)}</a>"
+    return f"<code>{esc(s)}</code>" if s else ""
+
+
+def probs_html(ev: dict) -> str:
+    rows = []
+    for key, label in (
+        ("p_supports", "supports"),
+        ("p_refutes", "refutes"),
+        ("p_neutral", "neutral"),
+    ):
+        p = ev.get(key)
+        rows.append(
+            f"<div class='wb-prob wb-prob-{label}' title='P({label})'>"
+            f"<span class='wb-prob-label'>{label}</span>"
+            f"<span class='wb-prob-bar'><span style='width:{_pct(p):.0f}%'></span></span>"
+            f"<span class='wb-prob-val'>{fmt_prob(p)}</span></div>"
+        )
+    return f"<div class='wb-probs'>{''.join(rows)}</div>"
+
+
+def card_html(ev: dict, number: int) -> str:
+    """One evidence card: marked sentence inside its context, metadata, stance probabilities."""
+    stance = str(ev.get("stance") or "neutral")
+    meta = [f"<span class='wb-title'>{esc(ev.get('title') or ev.get('doc_id'))}</span>"]
+    if ev.get("date"):
+        meta.append(f"<span class='wb-date'>{esc(ev.get('date'))}</span>")
+    src = _source_html(ev.get("source"))
+    if src:
+        meta.append(f"<span class='wb-source'>{src}</span>")
+    return (
+        f"<article class='wb-card wb-stance-{esc(stance)}' data-evidence='{number}'"
+        f" data-doc-id='{esc(ev.get('doc_id'))}' data-start='{esc(ev.get('start'))}'"
+        f" data-end='{esc(ev.get('end'))}'>"
+        f"<div class='wb-card-head'><span class='wb-num'>#{number}</span>"
+        f"<span class='wb-stance'>{esc(stance)}</span></div>"
+        f"<div class='wb-context'>{highlight(ev.get('context'), ev.get('sentence'))}</div>"
+        f"<div class='wb-meta'>{' · '.join(meta)}</div>"
+        f"{probs_html(ev)}</article>"
+    )
+
+
+def verdict_html(result: dict | None, elapsed: float | None = None) -> str:
+    if not result:
+        return (
+            "<div class='wb-verdict wb-v-none'><span class='wb-hint'>"
+            "Enter a claim and press Check.</span></div>"
+        )
+    verdict = str(result.get("verdict") or "NOT_ENOUGH_INFO")
+    label = VERDICT_LABELS.get(verdict, verdict)
+    conf = result.get("confidence")
+    extra = f" · {elapsed * 1000:.0f} ms" if elapsed is not None else ""
+    date = (
+        f" <span class='wb-claim-date'>({esc(result['date'])})</span>" if result.get("date") else ""
+    )
+    return (
+        f"<div class='wb-verdict wb-v-{esc(verdict.lower())}' data-verdict='{esc(verdict)}'>"
+        f"<span class='wb-badge'>{esc(label)}</span>"
+        f"<span class='wb-conf'>confidence {fmt_prob(conf)}</span>"
+        f"<div class='wb-claim'>“{esc(result.get('claim'))}”{date}"
+        f"<span class='wb-elapsed'>{esc(extra)}</span></div></div>"
+    )
+
+
+def split_evidence(result: dict | None) -> tuple[list, list, list]:
+    """(supporting, conflicting, neutral) lists of (number, evidence) in the engine's order."""
+    sup, con, neu = [], [], []
+    for n, ev in enumerate((result or {}).get("evidence") or [], start=1):
+        stance = ev.get("stance")
+        (sup if stance == "supports" else con if stance == "refutes" else neu).append((n, ev))
+    return sup, con, neu
+
+
+def column_html(title: str, items: list, empty: str, kind: str) -> str:
+    cards = "".join(card_html(ev, n) for n, ev in items) or f"<p class='wb-empty'>{esc(empty)}</p>"
+    return (
+        f"<section class='wb-col wb-col-{kind}'><h3>{esc(title)}"
+        f" <span class='wb-count'>({len(items)})</span></h3>{cards}</section>"
+    )
+
+
+def neutral_html(items: list) -> str:
+    if not items:
+        return ""
+    cards = "".join(card_html(ev, n) for n, ev in items)
+    return (
+        "<details class='wb-neutral'><summary>Related but neutral sentences"
+        f" ({len(items)})</summary>{cards}</details>"
+    )
+
+
+def render_result(result: dict | None, elapsed: float | None = None) -> tuple[str, str, str, str]:
+    """HTML for the verdict badge, Supporting column, Conflicting column, neutral section."""
+    sup, con, neu = split_evidence(result)
+    waiting = result is None
+    return (
+        verdict_html(result, elapsed),
+        column_html(
+            "Supporting evidence", sup, "" if waiting else "No supporting evidence.", "supporting"
+        ),
+        column_html(
+            "Conflicting evidence",
+            con,
+            "" if waiting else "No conflicting evidence.",
+            "conflicting",
+        ),
+        neutral_html(neu),
+    )
+
+
+def document_html(doc: Any) -> str:
+    """A stored document for reading: metadata and its escaped text."""
+    if doc is None:
+        return ""
+    get = (lambda k: doc.get(k)) if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
+    meta = [f"<b>{esc(get('title') or get('doc_id'))}</b>", f"<code>{esc(get('doc_id'))}</code>"]
+    if get("date"):
+        meta.append(esc(get("date")))
+    if get("source") or get("url"):
+        meta.append(_source_html(get("url") or get("source")))
+    return (
+        f"<div class='wb-docview'><div class='wb-meta'>{' · '.join(meta)}</div>"
+        f"<div class='wb-doctext'>{esc(get('text'))}</div></div>"
+    )
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    return f"<div class='wb-msg wb-msg-{esc(kind)}'>{esc(text)}</div>"
+
+
+NO_CLAIM_HTML = message_html("Check a claim in the Check tab first; its evidence appears here.")

@@ -1,0 +1,94 @@
+"""The Check tab: a claim (or an example), its date, the verdict and the evidence columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ...errors import WorkbenchError
+from ..app import ReviewerApp
+from ..render import message_html, render_result, verdict_html
+from . import bind
+
+
+@dataclass
+class CheckTab:
+    claim: Any
+    date: Any
+    example: Any
+    check_btn: Any
+    to_review_btn: Any
+    verdict: Any
+    supporting: Any
+    conflicting: Any
+    neutral: Any
+
+
+def check_claim(app: ReviewerApp, claim: str, date: str) -> tuple:
+    """Verdict badge, the three evidence sections, and the result (kept for the Review tab)."""
+    if not (claim or "").strip():
+        return message_html("Enter a claim to check.", "error"), "", "", "", None
+    try:
+        result, elapsed = app.check(claim, date)
+    except WorkbenchError as exc:
+        return message_html(str(exc), "error"), "", "", "", None
+    return (*render_result(result, elapsed), result)
+
+
+def pick_example(dates: dict[str, str], claim: str | None) -> tuple:
+    """Fill the claim and its date from the picked example claim."""
+    return (claim, dates.get(claim, "")) if claim else (gr.skip(), gr.skip())
+
+
+def layout(examples: list[list[str]]) -> CheckTab:
+    with gr.Tab("Check", id="check", elem_id="tab-check"):
+        with gr.Row():
+            claim = gr.Textbox(
+                label="Claim",
+                placeholder="Type a claim to check…",
+                lines=2,
+                scale=5,
+                elem_id="claim",
+            )
+            date = gr.Textbox(
+                label="Claim date (optional)",
+                placeholder="YYYY-MM-DD",
+                scale=1,
+                elem_id="claim-date",
+            )
+        example = gr.Dropdown(
+            choices=[e[0] for e in examples],
+            value=None,
+            label=f"Example claims ({len(examples)}, from claims/)",
+            elem_id="example-pick",
+            visible=bool(examples),
+        )
+        with gr.Row():
+            check_btn = gr.Button("Check", variant="primary", elem_id="check-btn", scale=3)
+            to_review_btn = gr.Button("Review this claim →", elem_id="to-review-btn", scale=1)
+        verdict = gr.HTML(verdict_html(None), elem_id="verdict")
+        empty = render_result(None)
+        with gr.Row(equal_height=False):
+            supporting = gr.HTML(empty[1], elem_id="supporting")
+            conflicting = gr.HTML(empty[2], elem_id="conflicting")
+        neutral = gr.HTML("", elem_id="neutral")
+    return CheckTab(
+        claim, date, example, check_btn, to_review_btn, verdict, supporting, conflicting, neutral
+    )
+
+
+def wire(app: ReviewerApp, tab: CheckTab, result_state: Any, examples: list[list[str]]) -> None:
+    outputs = [tab.verdict, tab.supporting, tab.conflicting, tab.neutral, result_state]
+    handler = bind(check_claim, app)
+    # The Review tab is filled when it is opened, not after every check: a chained event
+    # here delayed the verdict in the browser by about a quarter of a second.
+    tab.check_btn.click(handler, [tab.claim, tab.date], outputs, api_name="check")
+    tab.claim.submit(handler, [tab.claim, tab.date], outputs, api_visibility="private")
+    tab.example.input(
+        bind(pick_example, {e[0]: e[1] for e in examples}),
+        [tab.example],
+        [tab.claim, tab.date],
+        api_visibility="private",
+    )

@@ -1,0 +1,142 @@
+"""The Corpus tab: upload documents, list them, read one, remove one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ...errors import WorkbenchError
+from ..app import ReviewerApp
+from ..render import document_html, message_html
+from ..uploads import DOC_SUFFIXES, UploadError, check_upload, store_upload
+from . import bind, progress_callback
+
+
+@dataclass
+class CorpusTab:
+    upload: Any
+    add_btn: Any
+    message: Any
+    table: Any
+    pick: Any
+    open_btn: Any
+    remove_btn: Any
+    view: Any
+
+
+def documents_table(app: ReviewerApp) -> list[list]:
+    return [
+        [d["doc_id"], d["title"], d["date"], d["n_sentences"], d["source"]] for d in app.documents()
+    ]
+
+
+def document_choices(app: ReviewerApp) -> list[tuple[str, str]]:
+    return [(f"{d['title'] or d['doc_id']} [{d['doc_id']}]", d["doc_id"]) for d in app.documents()]
+
+
+def refresh(app: ReviewerApp) -> tuple:
+    """The document table and the document picker's choices."""
+    return documents_table(app), gr.update(choices=document_choices(app))
+
+
+def add_documents(app: ReviewerApp, files: list | None, progress=gr.Progress()) -> tuple:  # noqa: B008
+    """Check and store the uploads under <index>/uploads/, then index them."""
+    if not files:
+        return message_html("Choose one or more files to add.", "error"), gr.skip(), gr.skip()
+    messages, stored = [], []
+    for f in files:
+        path = getattr(f, "name", f)
+        try:
+            check_upload(path, DOC_SUFFIXES, app.max_upload_bytes)
+            stored.append(store_upload(path, app.uploads_dir))
+        except UploadError as exc:
+            messages.append(str(exc))
+    if not stored:
+        return message_html("\n".join(messages), "error"), gr.skip(), gr.skip()
+    progress(0, desc="Indexing")
+    try:
+        report = app.add_files(stored, progress_callback(progress, "Indexing"))
+    except WorkbenchError as exc:
+        return message_html(str(exc), "error"), gr.skip(), gr.skip()
+    summary = (
+        f"Indexed {len(stored)} file(s): {len(report.added)} added,"
+        f" {len(report.updated)} updated, {len(report.unchanged)} unchanged."
+    )
+    kind = "error" if (messages or report.errors) else "ok"
+    text = "\n".join([summary, *messages, *report.errors])
+    return message_html(text, kind), *refresh(app)
+
+
+def open_document(app: ReviewerApp, doc_id: str | None) -> str:
+    if not doc_id:
+        return message_html("Choose a document to open.", "error")
+    try:
+        doc = app.document(doc_id)
+    except WorkbenchError as exc:
+        return message_html(str(exc), "error")
+    if doc is None:
+        return message_html(f"{doc_id} is not in the index.", "error")
+    return document_html(doc)
+
+
+def remove_document(app: ReviewerApp, doc_id: str | None) -> tuple:
+    if not doc_id:
+        msg = message_html("Choose a document to remove.", "error")
+        return msg, gr.skip(), gr.skip(), gr.skip()
+    removed = app.remove(doc_id)
+    msg = f"Removed {doc_id}." if removed else f"{doc_id} was not in the index."
+    return (
+        message_html(msg, "ok" if removed else "error"),
+        documents_table(app),
+        gr.update(choices=document_choices(app), value=None),
+        "",
+    )
+
+
+def layout(max_upload_bytes: int) -> CorpusTab:
+    with gr.Tab("Corpus", id="corpus", elem_id="tab-corpus"):
+        upload = gr.File(
+            label=f"Add documents ({', '.join(DOC_SUFFIXES)}; up to "
+            f"{max_upload_bytes // 1_000_000} MB each)",
+            file_count="multiple",
+            file_types=list(DOC_SUFFIXES),
+            type="filepath",
+            elem_id="upload-docs",
+        )
+        add_btn = gr.Button("Add to index", variant="primary", elem_id="add-docs")
+        message = gr.HTML("", elem_id="corpus-msg")
+        table = gr.Dataframe(
+            headers=["doc_id", "title", "date", "sentences", "source"],
+            interactive=False,
+            column_widths=["30%", "40%", "10%", "8%", "12%"],
+            max_chars=200,
+            show_search="search",
+            elem_id="docs-table",
+            wrap=True,
+        )
+        with gr.Row():
+            pick = gr.Dropdown(
+                choices=[], label="Document", elem_id="doc-pick", scale=4, allow_custom_value=False
+            )
+            open_btn = gr.Button("Open", elem_id="open-doc", scale=1)
+            remove_btn = gr.Button("Remove", variant="stop", elem_id="remove-doc", scale=1)
+        view = gr.HTML("", elem_id="doc-view")
+    return CorpusTab(upload, add_btn, message, table, pick, open_btn, remove_btn, view)
+
+
+def wire(app: ReviewerApp, tab: CorpusTab) -> None:
+    tab.add_btn.click(
+        bind(add_documents, app),
+        [tab.upload],
+        [tab.message, tab.table, tab.pick],
+        api_visibility="private",
+    )
+    tab.open_btn.click(bind(open_document, app), [tab.pick], tab.view, api_visibility="private")
+    tab.remove_btn.click(
+        bind(remove_document, app),
+        [tab.pick],
+        [tab.message, tab.table, tab.pick, tab.view],
+        api_visibility="private",
+    )

@@ -1,0 +1,299 @@
+"""The Review tab: judge each evidence card, set the final verdict, list and export reviews."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ...errors import WorkbenchError
+from ...pipeline.verdict import VERDICTS
+from ...reviews.store import JUDGMENTS, Review, ReviewError
+from ..app import ReviewerApp
+from ..render import (
+    NO_CLAIM_HTML,
+    VERDICT_CHOICES,
+    VERDICT_LABELS,
+    card_html,
+    esc,
+    fmt_prob,
+    message_html,
+)
+from . import bind
+
+MAX_SLOTS = 10  # evidence cards that can be judged
+REVIEW_COLUMNS = [
+    "review",
+    "claim",
+    "final verdict",
+    "machine verdict",
+    "reviewer",
+    "reviewed at",
+    "reviews",
+    "note",
+]
+
+
+@dataclass
+class ReviewTab:
+    tab: Any
+    head: Any
+    slot_rows: list
+    slot_cards: list
+    slot_judgments: list
+    reviewer: Any
+    final_verdict: Any
+    note: Any
+    save_btn: Any
+    message: Any
+    history: Any
+    filters: list  # reviewer, verdict, text, overruled
+    filter_btn: Any
+    table: Any
+    export_jsonl_btn: Any
+    export_ld_btn: Any
+    export_message: Any
+    export_file: Any
+
+    @property
+    def form_outputs(self) -> list:
+        return [
+            self.head,
+            self.final_verdict,
+            self.history,
+            *self.slot_rows,
+            *self.slot_cards,
+            *self.slot_judgments,
+        ]
+
+
+def shown_key(result: dict | None) -> str:
+    """What identifies the result the form shows (claim, date, verdict, evidence)."""
+    if not result:
+        return json.dumps(None)
+    evidence = [(e.get("doc_id"), e.get("start")) for e in result.get("evidence") or []]
+    return json.dumps([result.get("claim"), result.get("date"), result.get("verdict"), evidence])
+
+
+def open_review(app: ReviewerApp, result: dict | None, shown: str | None) -> tuple:
+    """Fill the form for the checked result, unless it already shows that one (opening the
+    tab twice must not clear the reviewer's marks)."""
+    key = shown_key(result)
+    if key == shown:
+        return tuple(gr.skip() for _ in range(3 + 3 * MAX_SLOTS)) + (shown,)
+    return (*review_form(app, result), key)
+
+
+def review_form(app: ReviewerApp, result: dict | None) -> tuple:
+    """Head, preset final verdict, history, then MAX_SLOTS rows, cards and judgments."""
+    evidence = (result or {}).get("evidence") or []
+    if result:
+        head = (
+            f"<div class='wb-review-claim'><b>Claim:</b> “{esc(result.get('claim'))}”"
+            f" — machine verdict <b>{esc(VERDICT_LABELS.get(result.get('verdict'), ''))}</b>"
+            f" (confidence {fmt_prob(result.get('confidence'))})</div>"
+        )
+    else:
+        head = NO_CLAIM_HTML
+    rows, cards, judgments = [], [], []
+    for i in range(MAX_SLOTS):
+        shown = i < len(evidence)
+        rows.append(gr.update(visible=shown))
+        cards.append(card_html(evidence[i], i + 1) if shown else "")
+        judgments.append(gr.update(value=None))
+    verdict = result.get("verdict") if result else None
+    return (head, gr.update(value=verdict), history_html(app, result), *rows, *cards, *judgments)
+
+
+def history_html(app: ReviewerApp, result: dict | None) -> str:
+    if not result:
+        return ""
+    hist = app.reviews.history(result.get("claim") or "")
+    if not hist:
+        return "<div class='wb-history'>No earlier reviews of this claim.</div>"
+    items = "".join(
+        f"<li>{esc(r.created_at)} — <b>{esc(r.reviewer)}</b>:"
+        f" {esc(VERDICT_LABELS.get(r.final_verdict))}"
+        f"{(' — ' + esc(r.note)) if r.note else ''}</li>"
+        for r in reversed(hist)
+    )
+    return (
+        f"<details class='wb-history'><summary>Earlier reviews of this claim ({len(hist)})"
+        f"</summary><ul>{items}</ul></details>"
+    )
+
+
+def save_review(
+    app: ReviewerApp, result: dict | None, reviewer: str, final_verdict: str, note: str, *marks
+) -> tuple:
+    """Store the review (append-only); a message and the claim's updated history."""
+    if not result:
+        return message_html("Check a claim first, then review it.", "error"), gr.skip()
+    evidence = []
+    for i, ev in enumerate(result.get("evidence") or []):
+        evidence.append({**ev, "judgment": marks[i] if i < len(marks) else None})
+    try:
+        review = app.reviews.save(
+            claim=result.get("claim") or "",
+            claim_id=result.get("id"),
+            claim_date=result.get("date"),
+            reviewer=reviewer,
+            final_verdict=final_verdict or "",
+            note=note or "",
+            machine_verdict=result.get("verdict"),
+            machine_confidence=result.get("confidence"),
+            evidence=evidence,
+        )
+    except (ReviewError, WorkbenchError) as exc:
+        return message_html(str(exc), "error"), gr.skip()
+    msg = (
+        f"Review #{review.review_id} saved: {VERDICT_LABELS[review.final_verdict]}"
+        f" by {review.reviewer} at {review.created_at}"
+        + (f" (supersedes review #{review.supersedes})." if review.supersedes else ".")
+    )
+    return message_html(msg, "ok"), history_html(app, result)
+
+
+def filtered_reviews(
+    app: ReviewerApp, reviewer: str, verdict: str, text: str, overruled: bool
+) -> list[Review]:
+    return app.reviews.reviewed_claims(
+        reviewer=(reviewer or "").strip() or None,
+        verdict=verdict if verdict in VERDICTS else None,
+        text=(text or "").strip() or None,
+        disagrees_with_machine=bool(overruled),
+    )
+
+
+def list_reviews(app: ReviewerApp, reviewer: str, verdict: str, text: str, overruled: bool):
+    """Rows of the reviewed-claims table (latest review of each claim) for the filter."""
+    return [
+        [
+            r.review_id,
+            r.claim,
+            VERDICT_LABELS.get(r.final_verdict),
+            VERDICT_LABELS.get(r.machine_verdict or "", ""),
+            r.reviewer,
+            r.created_at,
+            r.n_reviews,
+            r.note,
+        ]
+        for r in filtered_reviews(app, reviewer, verdict, text, overruled)
+    ]
+
+
+def export_reviews(
+    app: ReviewerApp, kind: str, reviewer: str, verdict: str, text: str, overruled: bool
+) -> tuple:
+    """Write what the filter shows as JSONL or ClaimReview JSON-LD; a message and the file."""
+    rows = filtered_reviews(app, reviewer, verdict, text, overruled)
+    if not rows:
+        msg = "No reviewed claims match the filter; nothing to export."
+        return message_html(msg, "error"), None
+    folder = app.export_dir()
+    if kind == "jsonl":
+        path = folder / "reviews.jsonl"
+        app.reviews.export_jsonl(path, rows)
+    else:
+        path = folder / "claimreview.jsonld"
+        app.reviews.export_claimreview(path, rows)
+    return message_html(f"Exported {len(rows)} reviewed claim(s).", "ok"), str(path)
+
+
+def layout() -> ReviewTab:
+    with gr.Tab("Review", id="review", elem_id="tab-review") as tab:
+        head = gr.HTML(NO_CLAIM_HTML, elem_id="review-claim")
+        rows, cards, judgments = [], [], []
+        for i in range(MAX_SLOTS):
+            with gr.Row(visible=False, elem_id=f"slot-{i + 1}", equal_height=False) as row:
+                cards.append(gr.HTML("", scale=4))
+                judgments.append(
+                    gr.Radio(
+                        choices=list(JUDGMENTS),
+                        label=f"Evidence #{i + 1}: your judgment",
+                        elem_id=f"judge-{i + 1}",
+                        scale=1,
+                        min_width=220,
+                    )
+                )
+            rows.append(row)
+        with gr.Row():
+            reviewer = gr.Textbox(label="Reviewer", elem_id="reviewer", scale=1)
+            final_verdict = gr.Radio(
+                choices=VERDICT_CHOICES, label="Final verdict", elem_id="final-verdict", scale=3
+            )
+        note = gr.Textbox(label="Note", lines=2, elem_id="note")
+        save_btn = gr.Button("Save review", variant="primary", elem_id="save-review")
+        message = gr.HTML("", elem_id="review-msg")
+        history = gr.HTML("", elem_id="review-history")
+        gr.Markdown("### Reviewed claims")
+        with gr.Row():
+            f_reviewer = gr.Textbox(label="Reviewer", elem_id="filter-reviewer")
+            f_verdict = gr.Dropdown(
+                choices=[("All", "")] + VERDICT_CHOICES,
+                value="",
+                label="Final verdict",
+                elem_id="filter-verdict",
+            )
+            f_text = gr.Textbox(label="Claim contains", elem_id="filter-text")
+            f_overruled = gr.Checkbox(
+                label="Only where the reviewer overruled the machine", elem_id="filter-overruled"
+            )
+        filter_btn = gr.Button("Apply filter", elem_id="filter-btn")
+        table = gr.Dataframe(
+            headers=REVIEW_COLUMNS,
+            interactive=False,
+            column_widths=["6%", "30%", "11%", "11%", "10%", "12%", "6%", "14%"],
+            elem_id="reviews-table",
+            wrap=True,
+        )
+        with gr.Row():
+            export_jsonl_btn = gr.Button("Export JSONL", elem_id="export-jsonl")
+            export_ld_btn = gr.Button("Export ClaimReview JSON-LD", elem_id="export-claimreview")
+        export_message = gr.HTML("", elem_id="export-msg")
+        export_file = gr.File(label="Export", interactive=False, elem_id="export-file")
+    return ReviewTab(
+        tab,
+        head,
+        rows,
+        cards,
+        judgments,
+        reviewer,
+        final_verdict,
+        note,
+        save_btn,
+        message,
+        history,
+        [f_reviewer, f_verdict, f_text, f_overruled],
+        filter_btn,
+        table,
+        export_jsonl_btn,
+        export_ld_btn,
+        export_message,
+        export_file,
+    )
+
+
+def wire(app: ReviewerApp, tab: ReviewTab, result_state: Any, tabs: Any, to_review_btn: Any):
+    shown_state = gr.State(None)  # which checked result the form shows
+    io = ([result_state, shown_state], [*tab.form_outputs, shown_state])
+    tab.tab.select(bind(open_review, app), *io, api_visibility="private")
+    to_review_btn.click(
+        lambda: gr.update(selected="review"), None, tabs, api_visibility="private"
+    ).then(bind(open_review, app), *io, api_visibility="private")
+    tab.save_btn.click(
+        bind(save_review, app),
+        [result_state, tab.reviewer, tab.final_verdict, tab.note, *tab.slot_judgments],
+        [tab.message, tab.history],
+        api_visibility="private",
+    ).success(bind(list_reviews, app), tab.filters, tab.table, api_visibility="private")
+    tab.filter_btn.click(bind(list_reviews, app), tab.filters, tab.table, api_visibility="private")
+    for button, kind in ((tab.export_jsonl_btn, "jsonl"), (tab.export_ld_btn, "jsonld")):
+        button.click(
+            bind(export_reviews, app, kind),
+            tab.filters,
+            [tab.export_message, tab.export_file],
+            api_visibility="private",
+        )

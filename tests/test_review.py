@@ -225,3 +225,28 @@ def test_rating_scale(store, verdict, value, name):
 
 def test_claim_key_folds_case_space_and_width():
     assert claim_key("  Yerevan\u00a0DENIES  x ") == claim_key("yerevan denies x")
+
+
+def test_review_tables_have_their_own_schema_version(tmp_path):
+    import sqlite3
+
+    from workbench.errors import WorkbenchError
+    from workbench.reviews.migrations import REVIEW_MIGRATIONS, m001_initial
+
+    db = tmp_path / "legacy.db"
+    con = sqlite3.connect(db)
+    con.executescript(m001_initial.SQL)  # a database from before versions were recorded
+    con.close()
+    store = ReviewStore(db)
+    store.save(claim="c", reviewer="r", final_verdict="SUPPORTED")
+    con = sqlite3.connect(db)
+    version = con.execute("SELECT version FROM schema_versions WHERE component = 'reviews'")
+    assert version.fetchone()[0] == len(REVIEW_MIGRATIONS)
+    con.execute("UPDATE schema_versions SET version = 99 WHERE component = 'reviews'")
+    con.commit()
+    con.close()
+    with pytest.raises(WorkbenchError, match="newer than this workbench supports"):
+        ReviewStore(db)
+    con = sqlite3.connect(db)  # refused, not touched: the review is still there
+    assert con.execute("SELECT count(*) FROM review").fetchone()[0] == 1
+    con.close()

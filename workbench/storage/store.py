@@ -33,46 +33,12 @@ from ..pipeline.ingest import SourceDocument
 from ..pipeline.segment import Sentence
 from . import vectors
 from .files import write_json_atomic
+from .migrations import INDEX_MIGRATIONS, migrate_user_version
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = len(INDEX_MIGRATIONS)  # PRAGMA user_version of an up-to-date index
 DB_NAME = "workbench.db"
 VECTORS_NAME = "vectors.faiss"
 MANIFEST_NAME = "manifest.json"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    date TEXT,
-    source TEXT NOT NULL,
-    url TEXT,
-    text TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    n_sentences INTEGER NOT NULL,
-    added_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
-CREATE TABLE IF NOT EXISTS sentences (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    start_char INTEGER NOT NULL,
-    end_char INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    embedding BLOB NOT NULL,
-    UNIQUE (doc_id, position)
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
-    text, content='sentences', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS sentences_ai AFTER INSERT ON sentences BEGIN
-    INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS sentences_ad AFTER DELETE ON sentences BEGIN
-    INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-"""
 
 
 @dataclass
@@ -158,9 +124,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             if version < SCHEMA_VERSION:
                 with self._transaction(conn):
-                    for statement in _statements(SCHEMA):
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    migrate_user_version(conn, version, INDEX_MIGRATIONS)
             conn.execute("SELECT count(*) FROM documents").fetchone()
             return conn
         except sqlite3.DatabaseError as exc:
@@ -693,15 +657,3 @@ class Store:
             "database_bytes": db_bytes,
             "vectors_bytes": self.vectors_path.stat().st_size if self.vectors_path.exists() else 0,
         }
-
-
-def _statements(script: str) -> list[str]:
-    """Split the schema script into statements (triggers contain inner semicolons)."""
-    out, buffer = [], []
-    for line in script.strip().splitlines():
-        buffer.append(line)
-        joined = "\n".join(buffer).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            out.append(joined)
-            buffer = []
-    return out

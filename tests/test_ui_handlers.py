@@ -94,3 +94,11 @@ def test_a_stance_model_that_cannot_load_stops_the_server(seed_index, tmp_path):
             prevent_thread_lock=True,
             quiet=True,
         )
+
+
+def test_script_api_keeps_its_endpoint_names(app):
+    from workbench.ui.blocks import build_blocks
+
+    config = build_blocks(app, []).get_config_file()
+    public = {d["api_name"] for d in config["dependencies"] if d.get("api_visibility") == "public"}
+    assert public == {"check", "check_claim", "save_review", "add_text"}

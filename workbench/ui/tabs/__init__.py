@@ -11,9 +11,12 @@ from typing import Any
 
 
 def bind(handler: Callable, *args: Any) -> Callable:
-    """handler with its first arguments (the app, ...) filled in, keeping its name for Gradio."""
+    """handler with its first arguments (the app, ...) filled in, named for Gradio."""
     bound = partial(handler, *args)
-    bound.__name__ = handler.__name__  # type: ignore[attr-defined]
+    # Gradio names each event after its function; "<tab>_<handler>" keeps these private names
+    # apart from the script API's (/check_claim, /save_review, /add_text in ui/api.py)
+    tab = handler.__module__.rsplit(".", 1)[-1]
+    bound.__name__ = f"{tab}_{handler.__name__}"  # type: ignore[attr-defined]
     return bound
 
 

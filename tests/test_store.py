@@ -15,6 +15,7 @@ import pytest
 
 from workbench import Workbench, WorkbenchError
 from workbench.storage.store import SCHEMA_VERSION, Store
+from workbench.storage.vector_cache import VectorCache
 
 from .conftest import ROOT, SEED_DIR
 
@@ -49,6 +50,16 @@ def test_embeddings_stored_in_sqlite_match_faiss(seed_index):
     store.close()
 
 
+def _files(index_dir) -> dict[str, tuple[int, int]]:
+    """Name -> (size, mtime) of the index folder's files, less SQLite's own WAL files (opening
+    a WAL database creates them empty)."""
+    return {
+        p.name: (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in index_dir.iterdir()
+        if p.is_file() and not p.name.endswith(("-shm", "-wal"))
+    }
+
+
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "stale"])
 def test_faiss_file_is_rebuilt(seed_index, damage):
     path = seed_index / "vectors.faiss"
@@ -60,16 +71,39 @@ def test_faiss_file_is_rebuilt(seed_index, damage):
         manifest = json.loads((seed_index / "manifest.json").read_text())
         manifest["generation"] = -5
         (seed_index / "manifest.json").write_text(json.dumps(manifest))
+    before = _files(seed_index)
     with Workbench.open(seed_index) as wb:
         hits = wb.search("Yerevan denies military presence in Karabakh", top_k=3)
-        assert hits and "Yerevan" in hits[0].sentence
+        assert hits and "Yerevan" in hits[0].sentence  # rebuilt in memory ...
+        assert _files(seed_index) == before  # ... and reading wrote nothing
+        wb.add([])  # the writer path repairs the file
     assert path.exists() and path.stat().st_size > 1000
+    with Workbench.open(seed_index) as wb:
+        wb.search("ceasefire", top_k=1)
+        assert wb.store.vectors.loaded is not None and wb.store.vectors._saved  # loaded as is
 
 
-def test_missing_manifest_is_regenerated(seed_index):
+def test_check_with_missing_faiss_file_writes_nothing(seed_index, monkeypatch):
+    (seed_index / "vectors.faiss").unlink()
+    before = _files(seed_index)
+
+    def no_writes(self):
+        raise AssertionError("a read saved the vector index")
+
+    monkeypatch.setattr(VectorCache, "save", no_writes)
+    with Workbench.open(seed_index) as wb:
+        result = wb.check("Yerevan denies military presence in Karabakh", top_k=3)
+        assert "Yerevan" in result.evidence[0].sentence
+        assert wb.store.ann.count() == 19
+    assert _files(seed_index) == before
+
+
+def test_missing_manifest_is_regenerated_by_the_next_write(seed_index):
     (seed_index / "manifest.json").unlink()
     with Workbench.open(seed_index) as wb:
         assert wb.search("ceasefire", top_k=1)
+        assert not (seed_index / "manifest.json").exists()
+        wb.add([])
     assert json.loads((seed_index / "manifest.json").read_text())["vectors"] == 19
 
 

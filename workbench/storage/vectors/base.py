@@ -11,12 +11,16 @@ from ..files import atomic_path
 
 
 class ANN:
-    """A FAISS index holding (id, vector) pairs; subclasses only say how the index is made."""
+    """A FAISS index holding (id, vector) pairs; subclasses only say how the index is made.
+
+    `dimension` and count() are what callers need to know about it (the loaded file's own
+    dimension after load()); `index` is the FAISS object, for the backends only.
+    """
 
     kind = "base"
 
     def __init__(self, dimension: int, params: dict | None = None, index=None):
-        self.dimension = dimension
+        self.dimension = int(index.d) if index is not None else dimension
         self.params = dict(params or {})
         self.index = index
 
@@ -31,10 +35,11 @@ class ANN:
             self.index.train(vectors)
 
     def build(self, ids: np.ndarray, vectors: np.ndarray) -> ANN:
-        """Create, train and fill the index in one go."""
+        """Create, train and fill the index in one go (an empty index when there are no ids)."""
         self.index = self.make(len(ids))
-        self.train(vectors)
-        self.add(ids, vectors)
+        if len(ids):
+            self.train(vectors)
+            self.add(ids, vectors)
         return self
 
     # -- updates ------------------------------------------------------------------------
@@ -51,6 +56,7 @@ class ANN:
 
     # -- queries ------------------------------------------------------------------------
     def count(self) -> int:
+        """How many vectors the index holds."""
         return 0 if self.index is None else int(self.index.ntotal)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -69,6 +75,7 @@ class ANN:
 
     def load(self, path: str | os.PathLike) -> ANN:
         self.index = faiss.read_index(str(path))
+        self.dimension = int(self.index.d)
         self.configure()
         return self
 

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -128,7 +129,79 @@ FILE_CASES = {
         ["row 2 of", "missing.csv", "'text'"],
         1,
     ),
-    "csv-binary": ("bin.csv", b"id,text\n1,a\x00b\n", ["bin.csv", "binary"], 0),
+    "csv-binary": (
+        "bin.csv",
+        b"PK\x03\x04\x14\x00\x08\x00\x08\x00" + bytes(range(256)),  # an .xlsx renamed
+        ["bin.csv", "binary"],
+        0,
+    ),
+    "csv-nul-in-one-row": (
+        "nul.csv",
+        b"id,text\n1,a\x00b\nok,Fine text.\n",
+        ["row 2 of", "nul.csv", "NUL byte"],
+        1,
+    ),
+    "csv-id-with-newline": (
+        "nlid.csv",
+        b'id,text\n"two\nlines",Bad id.\nok,Fine text.\n',
+        ["row 2 of", "nlid.csv", "line break"],
+        1,
+    ),
+    "jsonl-deeply-nested": (
+        "nested.jsonl",
+        b"[" * 100_000 + b'\n{"id": "ok", "text": "A good record."}\n',
+        ["line 1 of", "nested.jsonl", "nested too deeply"],
+        1,
+    ),
+    "jsonl-huge-number": (
+        "big.jsonl",
+        b'{"id": 1' + b"1" * 5000 + b', "text": "Too many digits."}\n'
+        b'{"id": "ok", "text": "A good record."}\n',
+        ["line 1 of", "big.jsonl", "not valid JSON"],
+        1,
+    ),
+    "jsonl-id-with-newline": (
+        "nlid.jsonl",
+        b'{"id": "two\\nlines", "text": "Bad id."}\n{"id": "ok", "text": "A good record."}\n',
+        ["line 1 of", "nlid.jsonl", "line break"],
+        1,
+    ),
+    "jsonl-id-lone-surrogate": (
+        "sid.jsonl",
+        b'{"id": "x\\udc80", "text": "Bad id."}\n{"id": "ok", "text": "A good record."}\n',
+        ["line 1 of", "sid.jsonl", "not valid Unicode"],
+        1,
+    ),
+    "jsonl-nul-in-one-line": (
+        "nul.jsonl",
+        b'{"id": "n", "text": "a\x00b"}\n{"id": "ok", "text": "A good record."}\n',
+        ["line 1 of", "nul.jsonl", "NUL byte"],
+        1,
+    ),
+    "utf16-bom-txt": (
+        "wide.txt",
+        "Caf\u00e9 au lait.\n".encode("utf-16"),
+        ["wide.txt", "UTF-16", "UTF-8", "iconv"],
+        0,
+    ),
+    "utf16-bom-csv": (
+        "wide.csv",
+        "id,text\n1,Caf\u00e9.\n".encode("utf-16"),
+        ["wide.csv", "UTF-16", "UTF-8"],
+        0,
+    ),
+    "symlink-to-device": (
+        "null.txt",
+        lambda p: p.symlink_to(os.devnull),
+        ["null.txt", "not a regular file", "device"],
+        0,
+    ),
+    "html-nested-without-text": (
+        "deep.html",
+        b"<html><body>" + b"<div>" * 5000 + b"</div>" * 5000 + b"</body></html>",
+        ["deep.html", "no text", "nested"],
+        0,
+    ),
     "csv-bad-utf8": ("enc.csv", b"id,text\n1,ok\n2,caf\xe9\n", ["enc.csv", "line 3", "UTF-8"], 0),
 }
 
@@ -206,6 +279,86 @@ def test_size_limit_is_configurable(seed_index, tmp_path, monkeypatch):
     with Workbench.open(seed_index) as wb:
         report = wb.add([path])
     assert report.added == [] and "WORKBENCH_MAX_FILE_MB" in report.errors[0]
+
+
+def test_fifo_is_refused_not_waited_on(seed_index, tmp_path):
+    """A named pipe called .txt is refused at once; reading it would wait for a writer forever."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT)
+    fifo = folder / "pipe.txt"
+    os.mkfifo(fifo)
+
+    def writer() -> None:  # before the fix this fed the pipe, so the read returned a document
+        with open(fifo, "wb") as handle:
+            handle.write(b"Text that came down a pipe.\n")
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        with Workbench.open(seed_index) as wb:
+            report = wb.add([folder])
+    finally:
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # release a writer still waiting
+        thread.join(timeout=10)
+    assert len(report.added) == 1 and len(report.errors) == 1, report
+    assert "pipe.txt is not a regular file" in report.errors[0] and "pipe" in report.errors[0]
+    _one_sentence(report.errors[0])
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
+def test_reads_are_bounded_when_the_size_lies(seed_index, tmp_path, monkeypatch):
+    """/proc files report size 0 but have content: the read itself must stop at the limit."""
+    link = tmp_path / "maps.txt"
+    link.symlink_to("/proc/self/maps")
+    monkeypatch.setenv("WORKBENCH_MAX_FILE_MB", "0.0001")  # 100 bytes
+    with Workbench.open(seed_index) as wb:
+        report = wb.add([link])
+    assert report.added == [] and len(report.errors) == 1, report
+    assert "maps.txt" in report.errors[0] and "WORKBENCH_MAX_FILE_MB" in report.errors[0]
+
+
+def test_lone_surrogates_in_records_are_replaced_not_fatal(cli, seed_index, tmp_path):
+    """JSON can spell a lone surrogate (\\udc80) that no UTF-8 database can store; the text is
+    cleaned (U+FFFD, one character for one, so offsets hold) and the batch goes on."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT)
+    (folder / "recs.jsonl").write_bytes(
+        b'{"id": "s1", "title": "T \\ud800", "text": "Broken \\udc80 text here."}\n'
+        b'{"id": "s2", "text": "A good record.", "url": "https://x.org/\\udfff"}\n'
+    )
+    result = cli("index", "add", folder, "--index", seed_index, "--json")
+    assert result.exit_code == 0, result.output
+    assert sorted(json.loads(result.stdout)["added"])[-2:] == ["s1", "s2"]
+    with Workbench.open(seed_index) as wb:
+        doc = wb.document("s1")
+        assert doc.text == "Broken \ufffd text here." and doc.title == "T \ufffd"
+        report = wb.add_records([{"id": "s3", "text": "Also \udc80 fine."}, {"text": "Plain."}])
+        assert report.errors == [] and len(report.added) == 2
+        assert wb.document("s3").text == "Also \ufffd fine."
+
+
+def test_odd_ids_keep_index_list_one_line_per_document(cli, seed_index, tmp_path):
+    """File names may hold line breaks, tabs or undecodable bytes; ids are escaped at ingest so
+    `index list` stays one line per document (and the JSON round-trips)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    names = [b"two\nlines.txt", b"tab\there.txt", b"caf\xe9.txt"]
+    for i, name in enumerate(names):
+        with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+            handle.write(b"Document %d has a sentence.\n" % i)
+    result = cli("index", "add", folder, "--index", seed_index, "--json")
+    assert result.exit_code == 0, result.output
+    added = json.loads(result.stdout)["added"]
+    assert len(added) == 3
+    assert all("\n" not in d and "\t" not in d for d in added)
+    assert any(d.endswith("two\\nlines.txt") for d in added)
+    assert any(d.endswith("caf\\xe9.txt") for d in added)
+    listing = cli("index", "list", "--index", seed_index)
+    assert listing.exit_code == 0
+    lines = listing.stdout.strip().splitlines()
+    assert len(lines) == 4 and all(line.count("\t") == 3 for line in lines), lines
 
 
 def test_missing_and_unsupported_paths(cli, seed_index, tmp_path):

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -223,3 +228,105 @@ def test_normalize_text(raw, expected):
 def test_fallback_title():
     assert fallback_title("Short line\nmore") == "Short line"
     assert fallback_title("word " * 40).endswith("...")
+
+
+def test_pdf_library_logs_stay_off_stderr(tmp_path):
+    """pypdf logs repairs ("incorrect startxref pointer") through `logging`; with no handler
+    configured they reached the terminal as stray lines between our one-sentence reports."""
+    path = tmp_path / "odd.pdf"
+    data = minimal_pdf("The bridge opened in 1932.")
+    path.write_bytes(re.sub(rb"startxref\n\d+", b"startxref\n12", data))  # wrong xref offset
+    script = (
+        "import sys; from pathlib import Path; from workbench.pipeline.ingest import load_path; "
+        "[(doc, err)] = load_path(Path(sys.argv[1])); print(doc.text)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "The bridge opened in 1932."  # the repaired PDF is still read
+    assert done.stderr == ""
+
+
+def _deep_html(depth: int, text: str = "Deep inside the page there is one sentence.") -> str:
+    return "<html><body>" + "<table><tr><td>" * depth + text + "</body></html>"
+
+
+def test_deeply_nested_html_skips_the_tree_builders(tmp_path, monkeypatch):
+    """Nested tags made trafilatura and BeautifulSoup build huge trees (18 MB: 92 s, 4.3 GB);
+    past the depth/tag guards a streaming parser reads the text instead."""
+    import bs4
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a tree-building extractor was called on a nested-tag bomb")
+
+    fake = types.SimpleNamespace(extract=refuse, extract_metadata=refuse)
+    monkeypatch.setitem(sys.modules, "trafilatura", fake)  # whether or not it imports here
+    monkeypatch.setattr(bs4, "BeautifulSoup", refuse)
+    path = tmp_path / "deep.html"
+    path.write_text(_deep_html(50_000))
+    doc = one(path)
+    assert doc.text == "Deep inside the page there is one sentence."
+    wide = tmp_path / "wide.html"  # shallow but with more tags than the guard allows
+    wide.write_text(
+        "<html><head><title>Wide page</title><style>p{}</style></head><body>"
+        + "<p>One more short paragraph.</p>" * 110_000
+        + "<script>var hidden = 1;</script></body></html>"
+    )
+    doc = one(wide)
+    assert doc.title == "Wide page"
+    assert doc.text.startswith("One more short paragraph.\n")
+    assert doc.text.count("One more short paragraph.") == 110_000
+    assert "hidden" not in doc.text and "p{}" not in doc.text
+
+
+def test_html_depth_guard_leaves_ordinary_pages_alone(tmp_path, monkeypatch):
+    """Unclosed <p>/<li>/<td> and void tags do not count as nesting; normal pages keep
+    trafilatura's main-text extraction."""
+    from workbench.pipeline import ingest
+
+    page = "<html><body><article>" + "<p>Paragraph text.<br><li>Item" * 3000 + "</article>"
+    assert ingest.html_depth(page) < 10
+    assert ingest.html_depth(_deep_html(1000)) >= 1000
+    assert ingest.html_depth("<div>" * 300 + "</div>" * 300) >= 300
+
+
+def test_titles_are_one_line(tmp_path):
+    """`index list` prints one document per line, so a title's line breaks become spaces."""
+    [(doc, error)] = load_records([{"id": "t", "title": "Two\nlines\tand a tab", "text": "Body."}])
+    assert error is None and doc.title == "Two lines and a tab"
+
+
+def test_record_ids_must_be_one_line_of_valid_text():
+    pairs = list(
+        load_records(
+            [
+                {"id": "a\nb", "text": "x"},
+                {"id": "tab\there", "text": "x"},
+                {"id": "s\udc80", "text": "x"},
+                {"id": "fine id", "text": "x"},
+            ]
+        )
+    )
+    errors = [e for _, e in pairs]
+    assert "record 1" in errors[0] and "line break" in errors[0]
+    assert "record 2" in errors[1] and "line break" in errors[1]
+    assert "record 3" in errors[2] and "not valid Unicode" in errors[2]
+    assert errors[3] is None and pairs[3][0].doc_id == "fine id"
+
+
+def test_file_names_with_control_characters_or_bad_bytes_get_escaped_ids(tmp_path):
+    raw = os.path.join(os.fsencode(tmp_path), b"a\nb\xff.txt")
+    with open(raw, "wb") as handle:
+        handle.write(b"Some text.\n")
+    [(doc, error)] = list(load_path(Path(os.fsdecode(raw))))
+    assert error is None
+    assert doc.doc_id.endswith("a\\nb\\xff.txt") and doc.source.endswith("a\\nb\\xff.txt")
+    doc.content_hash  # noqa: B018 - used to raise UnicodeEncodeError on the surrogate
+
+
+def test_lone_surrogates_are_replaced_one_for_one():
+    text = "a\udc80b\ud800"
+    assert normalize_text(text) == "a\ufffdb\ufffd"
+    assert len(normalize_text(text)) == len(text)
+    assert normalize_text("\U0001f600 ok") == "\U0001f600 ok"

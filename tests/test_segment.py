@@ -84,3 +84,38 @@ def test_offsets_exact_for_any_unicode(text):
 )
 def test_offsets_exact_for_sentence_like_text(parts):
     check_spans("".join(parts))
+
+
+def test_no_splitter_sees_more_than_a_capped_piece(monkeypatch):
+    """pysbd is quadratic in its input ("ok. " * N: 53 s at 128 KB): pieces it gets are capped,
+    so the work grows linearly with the text. Counted in characters handed over, not timed."""
+    from workbench.pipeline import segment as seg
+
+    seen: list[int] = []
+    real = seg._segmenter()
+
+    class Recording:
+        def segment(self, text):
+            seen.append(len(text))
+            return real.segment(text)
+
+    monkeypatch.setattr(seg, "_segmenter", lambda: Recording())
+    for text in ("ok. " * 20_000, "a. " * 20_000, ("Dr. No. " * 5_000) + "\n" + "x " * 9_000):
+        seen.clear()
+        sentences = segment(text)
+        assert seen and max(seen) <= seg.MAX_PIECE_CHARS, max(seen)
+        assert sum(seen) <= len(text)  # every character goes to the splitter at most once
+        check_spans(text)
+        assert all(len(s.text) <= seg.MAX_SENTENCE_CHARS for s in sentences)
+
+
+def test_capped_pieces_are_cut_after_punctuation_else_at_spaces():
+    """A piece over the cap is cut after terminal punctuation where there is some, else at white
+    space, so the cut rarely lands inside a sentence and never inside a word."""
+    sentences = segment("it is ok. " * 300, max_piece=100)
+    assert len(sentences) >= 30 and all(s.text.endswith("is ok.") for s in sentences)
+    text = "Dr. No. " + "longword " * 300
+    sentences = segment(text, max_piece=100)
+    assert len(sentences) >= 20 and all(len(s.text) <= 100 for s in sentences)
+    assert all(s.text.split()[-1] in {"No.", "longword"} for s in sentences)
+    check_spans(text)

@@ -52,7 +52,10 @@ SETTINGS = settings(
 
 
 def _check(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> None:
-    sentences = segment(text, max_chars=max_chars)
+    _check_sentences(text, segment(text, max_chars=max_chars), max_chars)
+
+
+def _check_sentences(text: str, sentences: list, max_chars: int) -> None:
     previous_end = 0
     for s in sentences:
         assert 0 <= s.start < s.end <= len(text)
@@ -93,3 +96,11 @@ def test_long_runs_are_capped(text, max_chars):
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map("".join))
 def test_segmenting_is_deterministic(text):
     assert segment(text) == segment(text)
+
+
+@SETTINGS
+@given(texts, st.integers(min_value=1, max_value=60), st.integers(min_value=1, max_value=40))
+def test_offsets_hold_with_small_pieces(text, max_piece, max_chars):
+    """Pieces capped for the splitter (linear time) keep offsets exact however small the cap."""
+    sentences = segment(text, max_chars=max_chars, max_piece=max_piece)
+    _check_sentences(text, sentences, max_chars)

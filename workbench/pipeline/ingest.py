@@ -4,20 +4,30 @@ Supported: .txt, .md, .html/.htm (trafilatura, falling back to BeautifulSoup), .
 .jsonl and .csv (one document per record: id, title, text, date, url; text required).
 Every document's text is normalised (see normalize.py) before it is stored, so offsets
 computed later refer to exactly the text that is shown.
+
+Hostile input is bounded here, before anything expensive runs: only regular files are read and
+no read goes past the size limit, HTML past a depth/tag budget is read by a streaming parser
+instead of tree builders, and one bad record (deep nesting, a NUL byte, an id that would break
+a listing) is reported without stopping the rest of its file.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
 import re
+import stat
 import sys
+import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbenchError
@@ -28,6 +38,11 @@ HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {".pdf"}
 MAX_FILE_MB = 100  # default per-file limit; WORKBENCH_MAX_FILE_MB overrides it
+# HTML past either bound goes to a streaming parser: trafilatura and BeautifulSoup build trees whose
+# cost explodes with nesting (18 MB of nested tags: 92 s and 4.3 GB), while ordinary pages stay
+# far below both (tens of levels, a few thousand tags).
+MAX_HTML_DEPTH = 256
+MAX_HTML_TAGS = 100_000
 
 
 def max_file_bytes() -> int:
@@ -38,6 +53,9 @@ def max_file_bytes() -> int:
         return MAX_FILE_MB * 1_000_000
 
 
+# C0/C1 controls and the Unicode line/paragraph separators: they break one-line listings
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_LINE = re.compile(r"\A\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -77,13 +95,23 @@ def parse_date(value: object) -> str | None:
         return None
 
 
+def _escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """A path as one line of valid text: undecodable bytes and control characters escaped
+    (`caf\\xe9.txt`, `a\\nb.txt`), so ids, messages and listings stay one line each."""
+    return _escape_controls(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
 def path_doc_id(path: Path) -> str:
     """A stable id for a file: its path relative to the working directory, else absolute."""
     resolved = path.resolve()
     try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+        return display_path(resolved.relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
-        return resolved.as_posix()
+        return display_path(resolved.as_posix())
 
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
@@ -95,35 +123,156 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
                 rel = child.relative_to(path).parts
                 if any(part.startswith(".") for part in rel):
                     continue
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                # not is_file(): a pipe or device named .txt is reported by load_path, not ignored
+                if not child.is_dir() and child.suffix.lower() in SUPPORTED_SUFFIXES:
                     yield child
         else:
             yield path
 
 
-def _check_binary(path: Path, head: bytes) -> None:
-    if b"\x00" in head[:4096]:
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.3g} MB"
+
+
+def _too_big(name: str, size: int | None, limit: int) -> WorkbenchError:
+    what = f"is {_mb(size)}, over" if size is not None else "is larger than"
+    return WorkbenchError(
+        f"{name} {what} the {_mb(limit)} limit for one file; split it into smaller files "
+        "(or raise WORKBENCH_MAX_FILE_MB)."
+    )
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _require_regular(name: str, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "a special file")
         raise WorkbenchError(
-            f"{path} looks like a binary file, not text; skipped it (convert it to text first)."
+            f"{name} is not a regular file ({kind}); skipped it (copy its content into a "
+            "file to add it)."
         )
 
 
-def _decode(path: Path, data: bytes, where: str = "") -> str:
+def read_bounded(path: Path) -> bytes:
+    """All bytes of a regular file, at most the size limit (WORKBENCH_MAX_FILE_MB).
+
+    st_size alone is not trusted: a FIFO would block the read forever, /dev/zero never ends and
+    /proc files claim size 0, so the target is checked after resolving links (and again on the
+    open descriptor, O_NONBLOCK so a pipe cannot block), and the read stops past the limit.
+    """
+    name, limit = display_path(path), max_file_bytes()
+    _require_regular(name, os.stat(path).st_mode)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    with os.fdopen(os.open(path, flags | getattr(os, "O_CLOEXEC", 0)), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        _require_regular(name, info.st_mode)  # the path may have been swapped since the stat
+        if info.st_size > limit:
+            raise _too_big(name, info.st_size, limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(name, None, limit)
+    return data
+
+
+_WIDE_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _check_wide_encoding(name: str, head: bytes) -> None:
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            raise WorkbenchError(
+                f"{name} is {encoding} text; save it as UTF-8 (e.g. `iconv -f {encoding} -t "
+                "UTF-8 OLD > NEW`, or your editor's 'Save as UTF-8') and add it again."
+            )
+
+
+def _binary_error(name: str) -> WorkbenchError:
+    return WorkbenchError(
+        f"{name} looks like a binary file, not text; skipped it (convert it to text first)."
+    )
+
+
+def _check_binary(name: str, data: bytes) -> None:
+    """Text files: a NUL byte near the start means binary (UTF-16/32 are named as such)."""
+    _check_wide_encoding(name, data[:4])
+    if b"\x00" in data[:4096]:
+        raise _binary_error(name)
+
+
+def _check_records_binary(name: str, data: bytes, jsonl: bool) -> None:
+    """Record files: binary only when the start is not UTF-8 or the first line (a CSV header,
+    anything but a JSON object) holds a NUL; a stray NUL in a record is that record's fault."""
+    _check_wide_encoding(name, data[:4])
+    head = data[:4096]
+    if b"\x00" not in head:
+        return
+    first = head.split(b"\n", 1)[0]
+    if b"\x00" in first and not (jsonl and first.lstrip(b" \t\xef\xbb\xbf").startswith(b"{")):
+        raise _binary_error(name)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise _binary_error(name) from None
+
+
+def _decode(name: str, data: bytes) -> str:
     """UTF-8 text (BOM dropped); invalid bytes are an error naming the line."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise WorkbenchError(
-            f"{where or path} is not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
+            f"{name} is not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
             "save it as UTF-8 and add it again."
         ) from None
 
 
-def _read_text_file(path: Path) -> str:
-    data = path.read_bytes()
-    _check_binary(path, data)
-    return _decode(path, data)
+def _read_text_file(path: Path, data: bytes | None = None) -> str:
+    name = display_path(path)
+    data = read_bounded(path) if data is None else data
+    _check_binary(name, data)
+    return _decode(name, data)
+
+
+_QUIET_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "justext")
+_quiet_lock = threading.Lock()
+_quiet_users = 0
+_saved_levels: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def _quiet_libraries() -> Iterator[None]:
+    """Silence the extractors' own log lines (their child loggers inherit the level): with no
+    handler configured they reach stderr as stray lines between our one-sentence reports, and
+    whatever made them fail is reported by us. Counted, so overlapping threads restore once."""
+    global _quiet_users
+    with _quiet_lock:
+        if _quiet_users == 0:
+            for name in _QUIET_LOGGERS:
+                logger = logging.getLogger(name)
+                _saved_levels[name] = logger.level
+                logger.setLevel(logging.CRITICAL + 1)
+        _quiet_users += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_users -= 1
+            if _quiet_users == 0:
+                for name in _QUIET_LOGGERS:
+                    logging.getLogger(name).setLevel(_saved_levels.pop(name, logging.NOTSET))
 
 
 def split_metadata(text: str) -> tuple[str, dict[str, str]]:
@@ -152,42 +301,154 @@ def fallback_title(text: str, limit: int = 80) -> str:
     return cut + "..."
 
 
-def _make(doc_id: str, text: str, title: str | None, date: object, source: str, url=None):
+def one_line(title: str) -> str:
+    """A title on one line: `index list` and the UI show one document per line."""
+    return " ".join(title.split()) if _CONTROL.search(title) else title
+
+
+def _make(
+    doc_id: str,
+    text: str,
+    title: str | None,
+    date: object,
+    source: str,
+    url: object = None,
+    empty_reason: str = "",
+) -> SourceDocument:
     text = normalize_text(text).strip()
     if not text:
         raise WorkbenchError(
-            f"{source} contains no text to index; skipped it (add text to it, or leave it out)."
+            f"{source} contains no text to index{empty_reason}; skipped it (add text to it, "
+            "or leave it out)."
         )
-    title = normalize_text(title).strip() if title else ""
+    title = one_line(normalize_text(title).strip()) if title else ""
+    url = _SURROGATE.sub("\ufffd", str(url)).strip() if url else ""
     return SourceDocument(
         doc_id=doc_id,
         text=text,
         title=title or fallback_title(text),
         date=parse_date(date),
         source=source,
-        url=str(url).strip() or None if url else None,
+        url=url or None,
     )
 
 
-def load_text(path: Path) -> SourceDocument:
+def load_text(path: Path, data: bytes | None = None) -> SourceDocument:
     """Plain text or markdown, with optional leading date line / front matter."""
-    text, meta = split_metadata(normalize_text(_read_text_file(path)))
+    text, meta = split_metadata(normalize_text(_read_text_file(path, data)))
     title = meta.get("title")
     if not title and path.suffix.lower() in {".md", ".markdown"}:
         heading = _MD_HEADING.search(text)
         title = heading.group(1) if heading else None
-    return _make(path_doc_id(path), text, title, meta.get("date"), str(path), meta.get("url"))
+    return _make(
+        path_doc_id(path), text, title, meta.get("date"), display_path(path), meta.get("url")
+    )
 
 
-def load_html(path: Path) -> SourceDocument:
-    """Main text of an HTML page via trafilatura, else all visible text via BeautifulSoup."""
-    html = _read_text_file(path)
+# elements whose text is not shown, elements that start a new line
+_HIDDEN_TAGS = {"script", "style", "noscript", "template", "head"}
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+
+@dataclass
+class HtmlScan:
+    """What one streaming pass over a page found: its visible text, title and shape."""
+
+    text: str = ""
+    title: str = ""
+    depth: int = 0  # deepest element nesting, as the parser resolved it
+    tags: int = 0  # elements opened
+    _parts: list[str] = field(default_factory=list, repr=False)
+    _title: list[str] = field(default_factory=list, repr=False)
+    _open: int = field(default=0, repr=False)
+    _hidden: int = field(default=0, repr=False)
+    _in_title: int = field(default=0, repr=False)
+
+    # lxml parser-target callbacks: events only, no tree, so time and memory stay linear
+    def start(self, tag: str, attrib: object) -> None:
+        self.tags += 1
+        self._open += 1
+        self.depth = max(self.depth, self._open)
+        if tag == "title":
+            self._in_title += 1
+        elif tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        if tag in _BLOCK_TAGS:
+            self._parts.append("\n")
+
+    def end(self, tag: str) -> None:
+        self._open = max(0, self._open - 1)
+        if tag == "title":
+            self._in_title = max(0, self._in_title - 1)
+        elif tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        if tag in _BLOCK_TAGS:
+            self._parts.append("\n")
+
+    def data(self, text: str) -> None:
+        if self._in_title:
+            self._title.append(text)
+        elif not self._hidden:
+            self._parts.append(text)
+
+    def close(self) -> HtmlScan:
+        text = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(self._parts))
+        self.text = re.sub(r"\n{3,}", "\n\n", text).strip()
+        self.title = " ".join("".join(self._title).split())
+        return self
+
+
+def scan_html(html: str) -> HtmlScan:
+    """Visible text, title, nesting depth and tag count of a page in one streaming pass
+    (libxml2 via lxml, which closes <p>/<li>/<td> and void tags the way browsers do)."""
+    from lxml import etree
+
+    target = HtmlScan()
+    parser = etree.HTMLParser(target=target, recover=True, no_network=True)
+    try:
+        parser.feed(html)
+        parser.close()
+    except etree.XMLSyntaxError:  # nothing parseable (empty page): what was seen still counts
+        pass
+    return target.close()
+
+
+def html_depth(html: str) -> int:
+    """How deeply the elements of a page nest (see MAX_HTML_DEPTH)."""
+    return scan_html(html).depth
+
+
+def load_html(path: Path, data: bytes | None = None) -> SourceDocument:
+    """Main text of an HTML page via trafilatura, else all visible text via BeautifulSoup;
+    pages past the depth/tag budget get the streaming scan's visible text instead."""
+    html = _read_text_file(path, data)
+    name = display_path(path)
+    scan = scan_html(html)
+    if scan.depth > MAX_HTML_DEPTH or scan.tags > MAX_HTML_TAGS:
+        reason = (
+            f"nested {scan.depth:,} tags deep (over {MAX_HTML_DEPTH})"
+            if scan.depth > MAX_HTML_DEPTH
+            else f"{scan.tags:,} tags (over {MAX_HTML_TAGS:,})"
+        )
+        return _make(
+            path_doc_id(path),
+            scan.text,
+            scan.title,
+            None,
+            name,
+            empty_reason=f" (the page has {reason}, so only its plain text was read)",
+        )
     text, title, date = None, None, None
     try:
         import trafilatura
 
-        text = trafilatura.extract(html, include_comments=False, include_tables=True)
-        meta = trafilatura.extract_metadata(html)
+        with _quiet_libraries():
+            text = trafilatura.extract(html, include_comments=False, include_tables=True)
+            meta = trafilatura.extract_metadata(html)
         if meta is not None:
             title, date = meta.title, meta.date
     except Exception:  # noqa: BLE001 - any extractor failure falls back to BeautifulSoup
@@ -203,73 +464,89 @@ def load_html(path: Path) -> SourceDocument:
         body = soup.body or soup
         text = body.get_text("\n")
         text = re.sub(r"[ \t]*\n[ \t\n]*\n", "\n\n", text)
-    return _make(path_doc_id(path), text, title, date, str(path))
+    return _make(path_doc_id(path), text, title, date, name)
 
 
-def load_pdf(path: Path) -> SourceDocument:
+def load_pdf(path: Path, data: bytes | None = None) -> SourceDocument:
     """Text of every page via pypdf, pages separated by blank lines."""
     from pypdf import PdfReader
 
+    name = display_path(path)
+    data = read_bounded(path) if data is None else data
     try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta = reader.metadata
-        title = meta.title if meta else None
-        date = None
-        if meta is not None and meta.creation_date is not None:
-            date = meta.creation_date.date().isoformat()
+        with _quiet_libraries():
+            reader = PdfReader(io.BytesIO(data))
+            pages = [page.extract_text() or "" for page in reader.pages]
+            meta = reader.metadata
+            title = meta.title if meta else None
+            date = None
+            if meta is not None and meta.creation_date is not None:
+                date = meta.creation_date.date().isoformat()
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
-        raise WorkbenchError(f"{path} could not be read as a PDF ({exc}); skipped it.") from exc
+        raise WorkbenchError(f"{name} could not be read as a PDF ({exc}); skipped it.") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise WorkbenchError(
-            f"{path} has no extractable text (a scanned PDF needs OCR first); skipped it."
+            f"{name} has no extractable text (a scanned PDF needs OCR first); skipped it."
         )
-    return _make(path_doc_id(path), text, title, date, str(path))
+    return _make(path_doc_id(path), text, title, date, name)
 
 
-def _iter_jsonl(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
-    with open(path, "rb") as handle:
-        _check_binary(path, handle.read(4096))
-        handle.seek(0)
-        for number, raw in enumerate(handle, start=1):
-            where = f"line {number} of {path}"
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield where, None, f"{where} is not valid UTF-8; save the file as UTF-8 (skipped)."
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield where, None, f"{where} is not valid JSON ({exc.msg}); fix it (skipped it)."
-                continue
-            if not isinstance(record, dict):
-                yield where, None, f"{where} is not a JSON object; skipped it."
-                continue
-            yield where, record, None
+Rows = Iterator[tuple[str, "dict | None", "str | None"]]
 
 
-def _iter_csv(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
+def _nul_error(where: str) -> str:
+    return f"{where} contains a NUL byte (binary data); remove it (skipped it)."
+
+
+def _iter_jsonl(path: Path, data: bytes) -> Rows:
+    name = display_path(path)
+    _check_records_binary(name, data, jsonl=True)
+    for number, raw in enumerate(io.BytesIO(data), start=1):
+        where = f"line {number} of {name}"
+        if b"\x00" in raw:
+            yield where, None, _nul_error(where)
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            yield where, None, f"{where} is not valid UTF-8; save the file as UTF-8 (skipped)."
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except RecursionError:
+            yield where, None, f"{where} is nested too deeply to read as JSON; skipped it."
+            continue
+        except ValueError as exc:  # JSONDecodeError, or an integer of over 4300 digits
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            yield where, None, f"{where} is not valid JSON ({reason}); fix it (skipped it)."
+            continue
+        if not isinstance(record, dict):
+            yield where, None, f"{where} is not a JSON object; skipped it."
+            continue
+        yield where, record, None
+
+
+def _iter_csv(path: Path, data: bytes) -> Rows:
     """Rows of a CSV file; a malformed row is reported by its (first) line number."""
     csv.field_size_limit(sys.maxsize)
-    data = path.read_bytes()
-    _check_binary(path, data)
-    text = _decode(path, data)
+    name = display_path(path)
+    _check_records_binary(name, data, jsonl=False)
+    text = _decode(name, data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise WorkbenchError(f"The header of {path} is not valid CSV ({exc}); fix it.") from None
+        raise WorkbenchError(f"The header of {name} is not valid CSV ({exc}); fix it.") from None
     names = [(h or "").strip().lower() for h in header or []]
     if "text" not in names:
-        raise WorkbenchError(f"{path} has no 'text' column; a CSV needs id,title,text,date,url.")
+        raise WorkbenchError(f"{name} has no 'text' column; a CSV needs id,title,text,date,url.")
     line = reader.line_num
     while True:
         first = line + 1
-        where = f"row {first} of {path}"
+        where = f"row {first} of {name}"
         try:
             row = next(reader)
         except StopIteration:
@@ -279,6 +556,9 @@ def _iter_csv(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
             return  # the reader cannot find the next row reliably after this
         line = reader.line_num
         if not any(cell.strip() for cell in row):
+            continue
+        if any("\x00" in cell for cell in row):
+            yield where, None, _nul_error(where)
             continue
         if len(row) > len(names):
             yield (
@@ -291,6 +571,20 @@ def _iter_csv(path: Path) -> Iterator[tuple[str, dict | None, str | None]]:
         yield where, {k: v for k, v in zip(names, row) if k}, None
 
 
+def _check_id(doc_id: str, where: str) -> None:
+    """Ids are shown one per line and stored as UTF-8: refuse what would break either."""
+    if _SURROGATE.search(doc_id):
+        raise WorkbenchError(
+            f"{where} has an id that is not valid Unicode (it contains a lone surrogate such as "
+            "\\udc80); fix the id (skipped it)."
+        )
+    if _CONTROL.search(doc_id):
+        raise WorkbenchError(
+            f"{where} has an id with a line break or other control character; give it an id on "
+            "one line (skipped it)."
+        )
+
+
 def record_document(record: dict, where: str, default_id: str, source: str) -> SourceDocument:
     """One record (id, title, text, date, url) as a document; its own id is kept."""
     text = record.get("text")
@@ -298,6 +592,9 @@ def record_document(record: dict, where: str, default_id: str, source: str) -> S
         raise WorkbenchError(f"{where} has no 'text'; every record needs one, so skipped it.")
     raw_id = record.get("id")
     doc_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else default_id
+    explicit = doc_id != default_id
+    if explicit:
+        _check_id(doc_id, where)
     title = record.get("title")
     doc = _make(
         doc_id,
@@ -307,51 +604,63 @@ def record_document(record: dict, where: str, default_id: str, source: str) -> S
         source,
         record.get("url"),
     )
-    doc.explicit_id = doc_id != default_id
+    doc.explicit_id = explicit
     return doc
 
 
-def load_records_file(path: Path) -> Iterator[tuple[SourceDocument | None, str | None]]:
+def _odd_record(where: str, exc: Exception) -> str:
+    """One sentence for a record that failed in a way no check foresaw; the batch goes on."""
+    if os.environ.get("WORKBENCH_DEBUG"):
+        raise exc
+    if isinstance(exc, RecursionError):
+        return f"{where} is nested too deeply to read; skipped it."
+    return f"{where} could not be read (unexpected {type(exc).__name__}); skipped it."
+
+
+def load_records_file(
+    path: Path, data: bytes | None = None
+) -> Iterator[tuple[SourceDocument | None, str | None]]:
     """Documents from a .jsonl or .csv file; a bad record yields an error, not an exception."""
-    rows = _iter_jsonl(path) if path.suffix.lower() == ".jsonl" else _iter_csv(path)
+    data = read_bounded(path) if data is None else data
+    rows = _iter_jsonl(path, data) if path.suffix.lower() == ".jsonl" else _iter_csv(path, data)
     base = path_doc_id(path)
     for index, (where, record, error) in enumerate(rows):
         if error:
             yield None, error
             continue
         try:
-            yield record_document(record, where, f"{base}#{index + 1}", str(path)), None
+            yield record_document(record, where, f"{base}#{index + 1}", display_path(path)), None
         except WorkbenchError as exc:
             yield None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one record must not sink the file
+            yield None, _odd_record(where, exc)
 
 
 def load_path(path: Path) -> Iterator[tuple[SourceDocument | None, str | None]]:
     """Documents from one file, as (document, None) or (None, error sentence) pairs."""
     suffix = path.suffix.lower()
+    name = display_path(path)
     try:
         if not path.exists():
-            raise WorkbenchError(f"{path} does not exist; check the path.")
+            raise WorkbenchError(f"{name} does not exist; check the path.")
         if suffix not in SUPPORTED_SUFFIXES:
             supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            raise WorkbenchError(f"{path} has an unsupported type; supported: {supported}.")
-        size, limit = path.stat().st_size, max_file_bytes()
-        if size > limit:  # checked before reading anything
-            raise WorkbenchError(
-                f"{path} is {size / 1e6:.0f} MB, over the {limit / 1e6:.0f} MB limit for one file; "
-                "split it into smaller files (or raise WORKBENCH_MAX_FILE_MB)."
-            )
+            raise WorkbenchError(f"{name} has an unsupported type; supported: {supported}.")
+        data = read_bounded(path)  # regular files only, never past the size limit
         if suffix in RECORD_SUFFIXES:
-            yield from load_records_file(path)
+            yield from load_records_file(path, data)
         elif suffix in HTML_SUFFIXES:
-            yield load_html(path), None
+            yield load_html(path, data), None
         elif suffix == ".pdf":
-            yield load_pdf(path), None
+            yield load_pdf(path, data), None
         else:
-            yield load_text(path), None
+            yield load_text(path, data), None
     except WorkbenchError as exc:
         yield None, str(exc)
     except OSError as exc:
-        yield None, f"{path} could not be read ({exc.strerror or exc}); skipped it."
+        yield None, f"{name} could not be read ({exc.strerror or exc}); skipped it."
+    except Exception as exc:  # noqa: BLE001 - one file must not sink the batch
+        yield None, _odd_record(name, exc)
 
 
 def load_paths(
@@ -372,7 +681,9 @@ def load_records(
             yield None, f"{where} is not a dict; skipped it."
             continue
         try:
-            source = str(record.get("url") or origin)
+            source = _SURROGATE.sub("\ufffd", str(record.get("url") or origin))
             yield record_document(record, where, f"{origin}#{index + 1}", source), None
         except WorkbenchError as exc:
             yield None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - one record must not sink the batch
+            yield None, _odd_record(where, exc)

@@ -6,7 +6,12 @@ afterwards keeps them exact.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# A lone surrogate (JSON can spell "\udc80", surrogateescape makes them from bad bytes) cannot be
+# encoded as UTF-8, so SQLite, hashing and printing would fail on it later, far from the input.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Typographic quotes and a few look-alikes that hurt BM25 and NLI, mapped one-to-one.
 _QUOTES = str.maketrans(
@@ -29,6 +34,9 @@ _QUOTES = str.maketrans(
 
 
 def normalize_text(text: str) -> str:
-    """NFC-normalise, straighten curly quotes and unify line endings."""
+    """NFC-normalise, straighten curly quotes, unify line endings, and replace lone surrogates
+    with U+FFFD (one character for one, so nothing downstream has to cope with unencodable text).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text.translate(_QUOTES))

@@ -108,6 +108,29 @@ def test_add_progress_callback(tmp_path, embedder):
     assert [s[:2] for s in seen] == [(1, 2), (2, 2)]
 
 
+def test_empty_index_builds_itself_from_its_sources(tmp_path, embedder, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with Workbench.open("ix") as wb:
+        assert wb.build_from_sources() is None  # no sources folder: nothing to do
+    (tmp_path / "ix" / "sources").mkdir()
+    (tmp_path / "ix" / "sources" / "a.txt").write_text("The lighthouse was built in 1850.")
+    announced = []
+    with Workbench.open("ix") as wb:
+        report = wb.build_from_sources(announce=announced.append)
+        assert report.added == ["ix/sources/a.txt"] and announced == [wb.index_dir / "sources"]
+        assert wb.build_from_sources(announce=announced.append) is None  # not empty any more
+        assert len(announced) == 1
+
+
+def test_ui_start_leaves_building_to_the_engine(tmp_path, monkeypatch):
+    from workbench.ui import server
+
+    calls = []
+    monkeypatch.setattr(Workbench, "build_from_sources", lambda self, **kw: calls.append(kw))
+    server.open_index(tmp_path / "ix").close()
+    assert len(calls) == 1 and calls[0]["progress"] is True
+
+
 def test_saved_params_are_the_index_own(seed_index, tiny_stance):
     import sqlite3
 

@@ -250,3 +250,42 @@ def test_review_tables_have_their_own_schema_version(tmp_path):
     con = sqlite3.connect(db)  # refused, not touched: the review is still there
     assert con.execute("SELECT count(*) FROM review").fetchone()[0] == 1
     con.close()
+
+
+def test_reviewed_evidence_is_the_evidence_model(store):
+    from workbench.evidence import Evidence, ReviewedEvidence
+
+    shown = Evidence(
+        "seed", "Karabakh ceasefire", "2023-11-13", "index/sources/seed.txt",
+        "The ceasefire went into effect at 13:00 local time.", 100, 152,
+        "Talks ended. The ceasefire went into effect at 13:00 local time. Both sides agreed.",
+        "refutes", 0.05, 0.9, 0.05, 0.9,
+    )  # fmt: skip
+    review = save(store, evidence=[shown, {**shown.to_dict(), "judgment": "agree"}])
+    first, second = store.get(review.review_id).evidence
+    assert isinstance(first, ReviewedEvidence) and isinstance(first, Evidence)
+    assert first.judgment is None and second.judgment == "agree"
+    for item in (first, second):  # everything the reviewer saw is kept, context and score too
+        assert {k: v for k, v in item.to_dict().items() if k != "judgment"} == shown.to_dict()
+        assert item.evidence_id == shown.evidence_id == "seed:100-152"
+
+
+def test_reviews_from_schema_1_are_migrated(tmp_path):
+    from workbench.reviews.migrations import m001_initial
+
+    db = tmp_path / "v1.db"
+    con = sqlite3.connect(db)
+    con.executescript(m001_initial.SQL)
+    con.execute(
+        "INSERT INTO review (claim_key, claim, reviewer, created_at, final_verdict) "
+        "VALUES ('c', 'c', 'Ana', '2024-01-01T00:00:00Z', 'SUPPORTED')"
+    )
+    con.execute(
+        'INSERT INTO review_evidence (review_id, position, doc_id, start, "end", sentence, '
+        "judgment) VALUES (1, 0, 'seed', 0, 5, 'Hello', 'agree')"
+    )
+    con.commit()
+    con.close()
+    (old,) = ReviewStore(db).history("c")
+    assert old.evidence[0].evidence_id == "seed:0-5" and old.evidence[0].judgment == "agree"
+    assert old.evidence[0].context is None and old.evidence[0].score is None

@@ -31,6 +31,7 @@ EMBED_CHUNK = 512  # sentences embedded (and committed) together while adding
 PARAMS_SETTING = "verdict_params"  # key of the index's own verdict thresholds (meta table)
 CHECK_CHUNK = 16  # claims whose stance pairs are scored in one batch
 PROGRESS_MIN_FILES = 5  # fewer files: no per-file bar (a long single file gets an embedding bar)
+SOURCES_FOLDER = "sources"  # <index>/sources/: documents an empty index is built from
 
 
 @dataclass
@@ -353,6 +354,25 @@ class Workbench:
             offset += len(sentences)
         new, old = self.store.put_documents(batch)
         self.store.apply_vectors(new, vecs, old)
+
+    def build_from_sources(
+        self,
+        progress: bool = False,
+        progress_callback: ProgressCallback | None = None,
+        announce: Callable[[Path], None] | None = None,
+    ) -> AddReport | None:
+        """Index ``<index>/sources/`` when the index holds no documents yet; None otherwise.
+
+        An index folder shipped with its sources (as ./index is) then builds itself on first
+        use, e.g. when the UI starts. announce(sources) is called before a build starts, since
+        it can take minutes.
+        """
+        sources = self.index_dir / SOURCES_FOLDER
+        if self.documents() or not sources.is_dir() or not any(sources.iterdir()):
+            return None
+        if announce is not None:
+            announce(sources)
+        return self.add([str(sources)], progress=progress, progress_callback=progress_callback)
 
     def remove(self, doc_id: str) -> bool:
         """Remove one document; False when there is no such document."""

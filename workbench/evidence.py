@@ -3,11 +3,13 @@
 A Passage is a sentence located in a stored document (``text[start:end] == sentence``) with its
 document's metadata. Retrieval adds how it was found (Hit); the stance model adds what it says
 about the claim (Evidence, the objects of ``CheckResult.evidence`` and of the README's output
-contract). Reviews store Evidence with the reviewer's judgment added.
+contract). A review stores the Evidence its reviewer saw with their judgment added
+(ReviewedEvidence).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 
 
@@ -26,6 +28,11 @@ class Passage:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def evidence_id(self) -> str:
+        """The passage's identity across checks and reviews: ``doc_id:start-end``."""
+        return f"{self.doc_id}:{self.start}-{self.end}"
 
 
 @dataclass
@@ -51,3 +58,39 @@ class Evidence(Passage):
 
 
 EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+
+
+@dataclass
+class ReviewedEvidence(Evidence):
+    """Evidence as a reviewer saw it, plus their judgment of it (None when not judged).
+
+    Reviews may be saved from partial records (a script, an older export), so every field but
+    doc_id, start and end may be missing; those stay None rather than being made up.
+    """
+
+    judgment: str | None = None
+
+    @classmethod
+    def from_record(cls, item: Mapping | Evidence) -> ReviewedEvidence:
+        """From an Evidence or an output-contract dict (with "judgment"); KeyError, TypeError
+        or ValueError when doc_id, start or end is missing or not a number."""
+        if isinstance(item, ReviewedEvidence):
+            return item
+        if isinstance(item, Evidence):
+            return cls(**asdict(item))
+        return cls(
+            doc_id=str(item["doc_id"]),
+            start=int(item["start"]),
+            end=int(item["end"]),
+            sentence=item.get("sentence") or "",
+            title=item.get("title"),
+            date=item.get("date"),
+            source=item.get("source"),
+            context=item.get("context"),
+            stance=item.get("stance"),
+            p_supports=item.get("p_supports"),
+            p_refutes=item.get("p_refutes"),
+            p_neutral=item.get("p_neutral"),
+            score=item.get("score"),
+            judgment=item.get("judgment") or None,
+        )

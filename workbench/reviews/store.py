@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..evidence import Evidence, ReviewedEvidence
 from ..pipeline.verdict import VERDICTS
 from ..storage.files import write_text_atomic
 from ..storage.migrations import migrate_component
@@ -54,26 +55,6 @@ def claim_key(claim: str) -> str:
 
 
 @dataclass
-class EvidenceJudgment:
-    doc_id: str
-    start: int
-    end: int
-    sentence: str = ""
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
-    stance: str | None = None
-    p_supports: float | None = None
-    p_refutes: float | None = None
-    p_neutral: float | None = None
-    judgment: str | None = None  # agree / disagree / irrelevant / None (not judged)
-
-    @property
-    def evidence_id(self) -> str:
-        return f"{self.doc_id}:{self.start}-{self.end}"
-
-
-@dataclass
 class Review:
     review_id: int
     claim: str
@@ -86,7 +67,7 @@ class Review:
     final_verdict: str
     note: str
     supersedes: int | None
-    evidence: list[EvidenceJudgment] = field(default_factory=list)
+    evidence: list[ReviewedEvidence] = field(default_factory=list)
     n_reviews: int = 1  # how many reviews this claim has (history length), latest included
 
     def to_dict(self) -> dict:
@@ -140,7 +121,7 @@ class ReviewStore:
         note: str = "",
         machine_verdict: str | None = None,
         machine_confidence: float | None = None,
-        evidence: Iterable[Mapping | EvidenceJudgment] = (),
+        evidence: Iterable[Mapping | Evidence] = (),
         claim_id: str | None = None,
         claim_date: str | None = None,
         created_at: str | None = None,
@@ -191,8 +172,8 @@ class ReviewStore:
                 review_id = cur.lastrowid
                 con.executemany(
                     'INSERT INTO review_evidence (review_id, position, doc_id, start, "end",'
-                    " sentence, title, date, source, stance, p_supports, p_refutes, p_neutral,"
-                    " judgment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " sentence, title, date, source, context, stance, p_supports, p_refutes,"
+                    " p_neutral, score, judgment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [
                         (
                             review_id,
@@ -204,10 +185,12 @@ class ReviewStore:
                             e.title,
                             e.date,
                             e.source,
+                            e.context,
                             e.stance,
                             e.p_supports,
                             e.p_refutes,
                             e.p_neutral,
+                            e.score,
                             e.judgment,
                         )
                         for i, e in enumerate(items)
@@ -305,7 +288,7 @@ class ReviewStore:
             n = d.pop("n_reviews", None)
             d.pop("claim_key", None)
             ev = [
-                EvidenceJudgment(
+                ReviewedEvidence(
                     **{k: v for k, v in dict(e).items() if k not in ("review_id", "position")}
                 )
                 for e in con.execute(
@@ -340,24 +323,9 @@ class ReviewStore:
         return len(docs)
 
 
-def _as_judgment(e: Mapping | EvidenceJudgment) -> EvidenceJudgment:
-    if isinstance(e, EvidenceJudgment):
-        return e
+def _as_judgment(item: Mapping | Evidence) -> ReviewedEvidence:
     try:
-        return EvidenceJudgment(
-            doc_id=str(e["doc_id"]),
-            start=int(e["start"]),
-            end=int(e["end"]),
-            sentence=e.get("sentence") or "",
-            title=e.get("title"),
-            date=e.get("date"),
-            source=e.get("source"),
-            stance=e.get("stance"),
-            p_supports=e.get("p_supports"),
-            p_refutes=e.get("p_refutes"),
-            p_neutral=e.get("p_neutral"),
-            judgment=e.get("judgment") or None,
-        )
+        return ReviewedEvidence.from_record(item)
     except (KeyError, TypeError, ValueError) as exc:
         raise ReviewError("Each evidence item needs a doc_id, start and end.") from exc
 

@@ -35,13 +35,14 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 def open_index(
     index_dir: str | Path, model: str | None = None, stance_model: str | None = None
 ) -> Workbench:
-    """Open the index, building it from ``<index>/sources/`` first if it has no documents."""
-    index_dir = Path(index_dir)
+    """Open the index; the engine builds it from ``<index>/sources/`` if it has no documents."""
     wb = Workbench.open(index_dir=str(index_dir), model=model, stance_model=stance_model)
-    sources = index_dir / "sources"
-    if not wb.documents() and sources.is_dir() and any(sources.iterdir()):
+
+    def announce(sources: Path) -> None:
         print(f"Building the index in {index_dir} from {sources} …", file=sys.stderr, flush=True)
-        report = wb.add([str(sources)], progress=True)
+
+    report = wb.build_from_sources(progress=True, announce=announce)
+    if report is not None:
         errors = f"; {len(report.errors)} error(s): {'; '.join(report.errors)}"
         print(
             f"Indexed {len(report.added)} document(s)" + (errors if report.errors else "."),

@@ -21,7 +21,7 @@ from .pipeline import ingest
 from .pipeline.embed import DEFAULT_MODEL, Embedder, canonical_model_name
 from .pipeline.normalize import normalize_text
 from .pipeline.retrieve import Retriever
-from .pipeline.segment import segment
+from .pipeline.segment import Sentence, segment
 from .pipeline.stance import DEFAULT_STANCE_PATH, StanceModel
 from .pipeline.verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stance_label
 from .storage.store import Document, DocumentInfo, Store
@@ -52,6 +52,16 @@ class AddReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Prepared:
+    """A document read elsewhere (a Ray worker), with its sentences and vectors when it was
+    segmented and embedded there too; add_prepared stores it through the one writer path."""
+
+    doc: ingest.SourceDocument
+    sentences: list[Sentence] | None = None
+    vectors: np.ndarray | None = None  # one row per sentence
 
 
 @dataclass
@@ -288,6 +298,21 @@ class Workbench:
         )
         return self._add_stream(stream, len(records), progress, progress_callback)
 
+    def add_prepared(
+        self,
+        stream: Iterable[tuple[str, list[tuple[Prepared | None, str | None]]]],
+        total: int | None,
+        progress: bool = False,
+        progress_callback: ProgressCallback | None = None,
+    ) -> AddReport:
+        """Store documents read (and usually segmented and embedded) by other processes.
+
+        stream yields (label, [(Prepared, None) or (None, error sentence)]) per file, in any
+        order. Classifying, committing every EMBED_CHUNK sentences and the FAISS mirror are
+        those of add(): the result is the same index, and a kill keeps what was committed.
+        """
+        return self._add_stream(stream, total, progress, progress_callback)
+
     def _add_stream(
         self, stream, total: int | None, progress: bool, progress_callback: ProgressCallback | None
     ) -> AddReport:
@@ -309,14 +334,19 @@ class Workbench:
                         if error:
                             report.errors.append(error)
                             continue
+                        prepared = doc if isinstance(doc, Prepared) else Prepared(doc)
+                        doc = prepared.doc
                         status = self._classify(doc, seen)
                         if status == "unchanged":
                             report.unchanged.append(doc.doc_id)
                             continue
                         (report.updated if status == "updated" else report.added).append(doc.doc_id)
                         seen[doc.doc_id] = doc.content_hash
-                        sentences = segment(doc.text)
-                        pending.append((doc, sentences))
+                        sentences = prepared.sentences
+                        vectors = prepared.vectors if sentences is not None else None
+                        if sentences is None:
+                            sentences = segment(doc.text)
+                        pending.append((doc, sentences, vectors))
                         pending_sentences += len(sentences)
                         if pending_sentences >= EMBED_CHUNK:
                             self._commit(pending, embedder, own_bar=bar is None)
@@ -345,13 +375,24 @@ class Workbench:
         return "updated" if current is not None else "added"
 
     def _commit(self, pending: list, embedder: Embedder, own_bar: bool = True) -> None:
-        """Embed pending documents together, store them in one transaction, mirror in FAISS."""
-        texts = [embedding_text(doc, s.text) for doc, sentences in pending for s in sentences]
-        vecs = embedder.encode(texts, progress=None if own_bar else False)
+        """Embed pending documents together, store them in one transaction, mirror in FAISS.
+
+        Documents that arrive with their vectors (add_prepared) are not embedded again.
+        """
+        texts = [
+            embedding_text(doc, s.text)
+            for doc, sentences, given in pending
+            if given is None
+            for s in sentences
+        ]
+        fresh = embedder.encode(texts, progress=None if own_bar else False)
         batch, offset = [], 0
-        for doc, sentences in pending:
-            batch.append((doc, sentences, vecs[offset : offset + len(sentences)]))
-            offset += len(sentences)
+        for doc, sentences, given in pending:
+            if given is None:
+                given = fresh[offset : offset + len(sentences)]
+                offset += len(sentences)
+            batch.append((doc, sentences, given))
+        vecs = np.vstack([given for _, _, given in batch]) if batch else fresh
         new, old = self.store.put_documents(batch)
         self.store.apply_vectors(new, vecs, old)
 

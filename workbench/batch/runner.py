@@ -43,13 +43,16 @@ def run_batch(
     progress: bool = False,
     progress_callback: ProgressCallback | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
+    check_many: Callable[..., Iterable[CheckResult]] | None = None,
 ) -> BatchReport:
     """Check claims in order, write each checkable result to every writer; see module doc.
 
     on_result is called for every result, skipped ones included (their .error is set).
+    check_many: who checks (default wb.check_many; RayChecker.check_many spreads the claims
+    over a Ray cluster and yields results as they finish, each claim once).
     """
     report = BatchReport()
-    results = wb.check_many(
+    results = (check_many or wb.check_many)(
         claims, progress=progress, progress_callback=progress_callback, top_k=top_k
     )
     for result in results:

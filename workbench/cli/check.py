@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 
 import click
@@ -12,6 +13,8 @@ from .common import (
     json_option,
     open_workbench,
     print_json,
+    ray_options,
+    ray_session,
     top_k_option,
 )
 
@@ -75,8 +78,15 @@ def check(claim, date, top_k, index_dir, model, stance_model, as_json) -> None:
 @top_k_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @engine_options
-def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_model) -> None:
-    """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date]) into a results file."""
+@ray_options
+def verify(
+    claims_file, output, fmt, top_k, quiet, index_dir, model, stance_model, ray_address, workers
+) -> None:
+    """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date]) into a results file.
+
+    With --ray the claims are checked by a pool of Ray workers (each holding both models) and
+    results are written as they finish, in any order; resuming works the same way.
+    """
     from ..batch.claims import read_claims
     from ..batch.results import ResultWriter, done_ids
     from ..batch.runner import pending_claims, run_batch
@@ -96,12 +106,26 @@ def verify(claims_file, output, fmt, top_k, quiet, index_dir, model, stance_mode
         if result.error:
             click.echo(f"Skipped: {result.error}", err=True)
 
+    session = ray_session(ray_address, workers)
     with open_workbench(index_dir, model, stance_model, create=False) as wb:
-        _ = wb.stance  # fail before writing anything when no stance model is installed
-        with ResultWriter(output, fmt) as writer:
-            report = run_batch(
-                wb, todo, [writer], top_k=top_k, progress=not quiet, on_result=report_skipped
-            )
+        with session or contextlib.nullcontext() as cluster:
+            check_many = None
+            if cluster is not None:  # the workers load the models; the driver only writes
+                from ..cluster.verify import RayChecker
+
+                check_many = RayChecker(cluster, index_dir, model, stance_model).check_many
+            else:
+                _ = wb.stance  # fail before writing anything when no stance model is installed
+            with ResultWriter(output, fmt) as writer:
+                report = run_batch(
+                    wb,
+                    todo,
+                    [writer],
+                    top_k=top_k,
+                    progress=not quiet,
+                    on_result=report_skipped,
+                    check_many=check_many,
+                )
     click.echo(f"Wrote {report.written} results to {output} ({fmt}).", err=True)
     if report.skipped:
         fail(

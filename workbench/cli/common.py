@@ -89,6 +89,38 @@ def top_k_option(func: Callable) -> Callable:
     )(func)
 
 
+def ray_options(func: Callable) -> Callable:
+    """--ray [ADDRESS] and --workers N: run the command's heavy part on a Ray cluster."""
+    func = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="With --ray: worker processes (default one per CPU of the cluster).",
+    )(func)
+    return click.option(
+        "--ray",
+        "ray_address",
+        is_flag=False,
+        flag_value="local",
+        default=None,
+        metavar="[ADDRESS]",
+        help="Run on Ray (pip install -e '.[ray]'): alone, a local Ray sized to this machine; "
+        "with ADDRESS (HOST:PORT, ray://HOST:PORT or auto) join that cluster. The index and "
+        "the files must be on a path every worker sees.",
+    )(func)
+
+
+def ray_session(ray_address: str | None, workers: int | None):
+    """cluster.session.connect for --ray/--workers (imported late: Ray is an optional extra)."""
+    if ray_address is None:
+        if workers is not None:
+            raise click.UsageError("--workers needs --ray.")
+        return None
+    from ..cluster.session import connect
+
+    return connect(None if ray_address == "local" else ray_address, workers)
+
+
 def open_workbench(
     index_dir: str,
     model: str | None = None,

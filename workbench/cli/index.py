@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import asdict
 
@@ -15,6 +16,8 @@ from .common import (
     model_option,
     open_workbench,
     print_json,
+    ray_options,
+    ray_session,
 )
 
 
@@ -28,10 +31,23 @@ def index_group() -> None:
 @index_option
 @model_option
 @json_option
-def index_add(paths, index_dir, model, as_json) -> None:
-    """Add files or folders (.txt .md .html .pdf .jsonl .csv); unchanged files are skipped."""
-    with open_workbench(index_dir, model) as wb:
-        report = wb.add(list(paths), progress=not as_json and sys.stderr.isatty())
+@ray_options
+def index_add(paths, index_dir, model, as_json, ray_address, workers) -> None:
+    """Add files or folders (.txt .md .html .pdf .jsonl .csv); unchanged files are skipped.
+
+    With --ray (after the paths) Ray workers read, segment and embed the files and this process
+    commits them into the index, as a plain run does.
+    """
+    session = ray_session(ray_address, workers)
+    progress = not as_json and sys.stderr.isatty()
+    # join (or start) Ray first: a cluster that cannot be reached leaves no index folder behind
+    with session or contextlib.nullcontext() as cluster, open_workbench(index_dir, model) as wb:
+        if cluster is None:
+            report = wb.add(list(paths), progress=progress)
+        else:
+            from ..cluster.index import add_on_ray
+
+            report = add_on_ray(wb, list(paths), cluster, progress=progress)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -5,6 +5,7 @@ never a traceback. Exercised through the CLI (click's CliRunner, as a user types
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -519,6 +520,65 @@ CLAIMS_FILE_CASES = {
         ["a"],
         1,
     ),
+    "jsonl-deeply-nested": (
+        "c.jsonl",
+        b"[" * 100_000 + b'\n{"id": "a", "claim": "The dam was built."}\n',
+        ["Line 1 of", "c.jsonl", "nested too deeply"],
+        ["a"],
+        1,
+    ),
+    "jsonl-huge-number": (
+        "c.jsonl",
+        b'{"id": 1'
+        + b"1" * 5000
+        + b', "claim": "x"}\n{"id": "a", "claim": "The dam was built."}\n',
+        ["Line 1 of", "c.jsonl", "not valid JSON"],
+        ["a"],
+        1,
+    ),
+    "jsonl-id-lone-surrogate": (
+        "c.jsonl",
+        b'{"id": "x\\udc80", "claim": "The river is long."}\n'
+        b'{"id": "a", "claim": "The dam was built."}\n',
+        ["Line 1 of", "c.jsonl", "not valid Unicode"],
+        ["a"],
+        1,
+    ),
+    "csv-id-with-newline": (
+        "c.csv",
+        b'id,claim\n"x\ny",The river is long.\na,The dam was built.\n',
+        ["Row 2 of", "c.csv", "line break"],
+        ["a"],
+        1,
+    ),
+    "csv-nul-in-one-row": (
+        "c.csv",
+        b"id,claim\nn,The river\x00 is long.\na,The dam was built.\n",
+        ["Row 2 of", "c.csv", "NUL byte"],
+        ["a"],
+        1,
+    ),
+    "csv-utf16": (
+        "c.csv",
+        "id,claim\na,The dam was built.\n".encode("utf-16"),
+        ["c.csv", "UTF-16", "UTF-8"],
+        [],
+        1,
+    ),
+    "csv-duplicate-id": (
+        "c.csv",
+        b"id,claim\na,The dam was built.\na,The river is long.\n",
+        ["Claim id a", "row 3 of", "c.csv", "appears twice"],
+        ["a"],
+        1,
+    ),
+    "jsonl-bad-line-and-given-id-1": (
+        "c.jsonl",
+        b'not json\n{"id": "1", "claim": "The dam was built."}\n',
+        ["Line 1 of", "not valid JSON"],
+        ["1"],  # the unreadable line's automatic id used to be "1" and hid this claim
+        1,
+    ),
 }
 
 
@@ -539,6 +599,158 @@ def test_bad_claims_file(case, cli, seed_index, tiny_stance, tmp_path):
         _one_sentence(line)
     written = [json.loads(x)["id"] for x in out.read_text().splitlines()] if out.exists() else []
     assert written == ids  # the readable claims were checked anyway
+
+
+def _verify(cli, claims, out, seed_index, tiny_stance, *extra):
+    args = ["verify", claims, "-o", out, "--index", seed_index, "--stance-model", tiny_stance]
+    return cli(*args, "--quiet", "--top-k", 2, *extra)
+
+
+@pytest.mark.parametrize(
+    "name, content, ids",
+    [
+        (
+            "c.csv",
+            "id,claim\n3,The dam was built.\n,The river is long.\n,The lake is deep.\n",
+            ["3", "2", "row-3"],
+        ),
+        (
+            "c.jsonl",
+            '{"id": "2", "claim": "The dam was built."}\n{"claim": "The river is long."}\n'
+            '{"claim": "The lake is deep."}\n',
+            ["2", "row-2", "3"],
+        ),
+    ],
+    ids=["csv", "jsonl"],
+)
+def test_automatic_ids_never_collide_with_given_ones(
+    name, content, ids, cli, seed_index, tiny_stance, tmp_path
+):
+    """A claim without an id is named by its row number unless another claim has that id."""
+    claims, out = tmp_path / name, tmp_path / "results.jsonl"
+    claims.write_text(content)
+    result = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ids
+    again = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert again.exit_code == 0 and "0 to go" in again.stderr
+    assert len(out.read_text().splitlines()) == 3
+
+
+def test_a_repeated_id_fails_the_run_every_time(cli, seed_index, tiny_stance, tmp_path):
+    """The second claim with an id is not checked, so the run exits 1, also when resumed."""
+    claims, out = tmp_path / "c.csv", tmp_path / "results.jsonl"
+    claims.write_text("id,claim\na,The dam was built.\nb,The lake is deep.\na,The river.\n")
+    for _ in range(2):
+        result = _verify(cli, claims, out, seed_index, tiny_stance)
+        assert result.exit_code == 1 and "Claim id a (row 4 of" in result.stderr
+        assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a", "b"]
+
+
+@pytest.mark.parametrize("name", ["c.jsonl", "c.csv"])
+def test_verify_refuses_to_write_into_its_claims_file(name, cli, seed_index, tiny_stance, tmp_path):
+    claims = tmp_path / name
+    content = (
+        b'{"id": "a", "claim": "The dam was built."}\n'
+        if name.endswith(".jsonl")
+        else b"id,claim\na,The dam was built.\n"
+    )
+    claims.write_bytes(content)
+    (tmp_path / "link").symlink_to(claims)
+    for output in (claims, tmp_path / "link", tmp_path / "." / name):
+        result = _verify(cli, claims, output, seed_index, tiny_stance)
+        assert result.exit_code == 1, result.output
+        line = result.stderr.strip()
+        assert "is the claims file" in line and "itself" in line and name in line, line
+        _one_sentence(line.splitlines()[-1])
+    assert claims.read_bytes() == content
+
+
+OTHER_FILES = {
+    "notes-without-final-newline": ("notes.md", b"# Notes\nfirst line\nlast line, no newline"),
+    "other-jsonl": ("data.jsonl", b'{"name": "x"}\n{"name": "y", "cut'),
+    "other-csv": ("people.csv", b"name,age\nann,3\nbob,4"),
+    "jsonl-results-as-csv": ("r.csv", b'{"id": "a", "claim": "c", "verdict": "SUPPORTED"}\n'),
+    "csv-results-as-jsonl": (
+        "r.jsonl",
+        b"id,claim,verdict,confidence,n_evidence,doc_id,title,date,source,sentence,start,end,"
+        b"stance,p_supports,p_refutes,p_neutral,score\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OTHER_FILES))
+def test_verify_never_modifies_a_file_that_is_not_its_results(
+    case, cli, seed_index, tiny_stance, tmp_path
+):
+    """Resuming used to cut a "partial" last line off any file named by -o, then fail."""
+    name, content = OTHER_FILES[case]
+    claims, out = tmp_path / "c.jsonl", tmp_path / name
+    claims.write_text(json.dumps({"id": "a", "claim": "The dam was built."}) + "\n")
+    out.write_bytes(content)
+    result = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert result.exit_code == 1, result.output
+    line = result.stderr.strip()
+    assert name in line and "not a" in line and "results file" in line, line
+    _one_sentence(line)
+    assert out.read_bytes() == content
+
+
+def test_csv_outputs_neutralise_formulas(cli, seed_index, tiny_stance, tmp_path):
+    """Cells starting with = + - @ (or a tab, a carriage return, a quote) get a leading quote
+    (OWASP CSV injection); ids read back unchanged, so a rerun resumes."""
+    claims, out = tmp_path / "c.jsonl", tmp_path / "results.csv"
+    rows = [
+        {"id": "=1+1", "claim": '=HYPERLINK("http://x","click")'},
+        {"id": "+a", "claim": "+The dam was built."},
+        {"id": "-b", "claim": "-The river is long."},
+        {"id": "@c", "claim": "@SUM(A1:A2) the lake"},
+        {"id": "'d", "claim": "'quoted start"},
+        {"id": "e", "claim": "Plain claim about the dam."},
+    ]
+    claims.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert result.exit_code == 0, result.output
+    with open(out, encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    assert [r["id"] for r in written] == ["'=1+1", "'+a", "'-b", "'@c", "''d", "e"]
+    assert [r["claim"][:2] for r in written] == ["'=", "'+", "'-", "'@", "''", "Pl"]
+    text_columns = ("id", "claim", "doc_id", "title", "source", "sentence", "stance")
+    for row in written:
+        assert not any(row[c].startswith(("=", "+", "-", "@")) for c in text_columns), row
+    again = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert again.exit_code == 0 and "0 to go" in again.stderr
+
+
+def test_lone_surrogates_in_claims_never_abort_a_batch(cli, seed_index, tiny_stance, tmp_path):
+    """An invalid byte in a command-line claim arrives as a lone surrogate; JSON can spell one.
+    Claims are cleaned (U+FFFD) wherever they enter: CLI, claims files, /check_claim, Batch tab."""
+    from workbench.ui import api as ui_api
+    from workbench.ui.app import ReviewerApp
+    from workbench.ui.tabs import batch
+
+    bad = os.fsdecode(b"Yerevan \xff denies military presence")
+    result = cli("check", bad, "--index", seed_index, "--stance-model", tiny_stance, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claim"] == "Yerevan \ufffd denies military presence"
+    claims, out = tmp_path / "c.jsonl", tmp_path / "results.jsonl"
+    claims.write_bytes(
+        b'{"id": "s", "claim": "bad \\ud800 claim"}\n'
+        b'{"id": "long", "claim": "\\udc80' + b"x" * 2100 + b'"}\n'
+        b'{"id": "a", "claim": "The dam was built."}\n'
+    )
+    result = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert result.exit_code == 1 and "Claim long" in result.stderr
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["s", "a"]
+    with Workbench.open(seed_index, stance_model=str(tiny_stance), create=False) as wb:
+        app = ReviewerApp(wb, seed_index)
+        checked = ui_api.check_claim(app, "bad \ud800 claim")
+        assert checked["claim"] == "bad \ufffd claim"
+        message, table, jsonl, csv_path = batch.run_claims_file(
+            app, str(claims), lambda *a, **k: None
+        )
+        assert "Checked 2 claims" in message and [row[0] for row in table] == ["s", "long", "a"]
+        json.dumps([message, table], ensure_ascii=False).encode("utf-8")  # what gradio sends
 
 
 # -- broken or foreign indexes ----------------------------------------------------------------

@@ -120,6 +120,11 @@ def _validate_date(date: str | None) -> str | None:
 MAX_CLAIM_CHARS = 2000
 
 
+def _as_text(claim: object) -> str:
+    """A claim that could not be checked, as text safe to show and serialise (no surrogates)."""
+    return "" if claim is None else normalize_text(str(claim))
+
+
 def _validate_claim(claim: object) -> str:
     text = normalize_text(str(claim) if claim is not None else "").strip()
     if not text:
@@ -541,14 +546,13 @@ class Workbench:
             claim_id = str(raw_id) if raw_id is not None and str(raw_id) != "" else str(index + 1)
             claim, date = item.get("claim"), item.get("date")
             if item.get("error"):  # a line read_claims could not read
-                return claim_id, "" if claim is None else str(claim), None, str(item["error"])
+                return claim_id, _as_text(claim), None, str(item["error"])
         else:
             claim_id, claim, date = str(index + 1), item, None
         try:
             return claim_id, _validate_claim(claim), _validate_date(date), None
         except WorkbenchError as exc:
-            text = "" if claim is None else str(claim)
-            return claim_id, text, None, f"Claim {claim_id}: {exc}"
+            return claim_id, _as_text(claim), None, f"Claim {claim_id}: {exc}"
 
     def _result(
         self, claim_id, claim: str, date: str | None, hits: list[Hit], probs: np.ndarray

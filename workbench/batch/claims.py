@@ -1,6 +1,8 @@
 """Claims files in: the one strict reader of claims CSV / JSONL files (verify, eval, the UI).
 
-A line or row that cannot be read is reported by number and the rest of the file is still read.
+A line or row that cannot be read is reported by number and the rest of the file is still read:
+one bad line (malformed or too deeply nested JSON, a NUL byte, an id that is not one line of
+valid text) never costs the others their check.
 """
 
 from __future__ import annotations
@@ -10,100 +12,156 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from ..pipeline.ingest import (
+    check_id,
+    display_path,
+    read_bounded,
+    records_look_binary,
+    wide_encoding,
+)
 
 MAX_CLAIMS_FILE_MB = 100
 
 
+def _records(name: str, text: str, csv_file: bool) -> Iterator[tuple[str, dict]]:
+    """(where, record) per claim line/row; an unreadable one is {"error": sentence}."""
+    if csv_file:
+        yield from _csv_records(name, text)
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        where = f"Line {number} of {name}"
+        if not line.strip():
+            continue
+        if "\x00" in line:
+            yield where, {"error": f"{where} contains a NUL byte; remove it."}
+            continue
+        try:
+            record = json.loads(line)
+        except RecursionError:
+            record = {"error": f"{where} is nested too deeply to read as JSON."}
+        except ValueError as exc:  # JSONDecodeError, or an integer of over 4300 digits
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            record = {"error": f"{where} is not valid JSON ({reason})."}
+        if not isinstance(record, dict):
+            record = {"error": f"{where} is not a JSON object; fix it."}
+        yield where, record
+
+
+def _csv_records(name: str, text: str) -> Iterator[tuple[str, dict]]:
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise WorkbenchError(f"The header of {name} is not valid CSV ({exc}).") from None
+    names = [(n or "").strip().lower() for n in header or []]
+    if "claim" not in names:
+        raise WorkbenchError(
+            f"{name} has no 'claim' column; a claims CSV needs a header id,claim[,date]."
+        )
+    line = reader.line_num
+    while True:
+        where = f"Row {line + 1} of {name}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield where, {"error": f"{where} is not valid CSV ({exc}); fix its quoting."}
+            return  # the reader cannot find the next row reliably after this
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if any("\x00" in cell for cell in row):
+            yield where, {"error": f"{where} contains a NUL byte; remove it."}
+        elif len(row) > len(names):
+            message = (
+                f"{where} has {len(row)} fields but the header has {len(names)}; quote claims "
+                "that contain commas."
+            )
+            yield where, {"error": message}
+        else:
+            yield where, {k: v for k, v in zip(names, row) if k}
+
+
+def _given_id(record: dict) -> str | None:
+    raw = record.get("id")
+    text = str(raw).strip() if raw is not None and not record.get("error") else ""
+    return text or None
+
+
+def _automatic_id(position: int, taken: set[str]) -> str:
+    """The claim's position ("3"), unless a claim of the file has that id: then row-3, row-3-2,
+    ... - never an id given in the file, so results and resumes cannot mix two claims up."""
+    for candidate in (str(position), f"row-{position}"):
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"row-{position}-{n}" in taken:
+        n += 1
+    return f"row-{position}-{n}"
+
+
 def read_claims(path: str | os.PathLike, extra_fields: tuple[str, ...] = ()) -> list[dict]:
-    """Claims from a .csv (header with a `claim` column) or .jsonl file: dicts id, claim, date.
+    """Claims from a .csv (header with a `claim` column) or .jsonl file: dicts id, claim, date,
+    where ("Row 3 of FILE").
 
     A line or row that cannot be read becomes a dict with an "error" sentence naming it (and no
     claim), so the rest of the file is still checked; check_many reports it for that claim.
+    A claim without an id gets its position in the file, made unique against the given ids.
     extra_fields (e.g. label, evidence for evaluation) are copied as given (None if absent).
     """
     path = Path(path)
-    if not path.is_file():
-        raise WorkbenchError(f"The claims file {path} does not exist; check the path.")
+    name = display_path(path)
+    if not path.exists():
+        raise WorkbenchError(f"The claims file {name} does not exist; check the path.")
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".jsonl", ".json"}:
-        raise WorkbenchError(f"{path} is neither .csv nor .jsonl; give claims in one of those.")
-    size = path.stat().st_size
-    if size > MAX_CLAIMS_FILE_MB * 1_000_000:
+        raise WorkbenchError(f"{name} is neither .csv nor .jsonl; give claims in one of those.")
+    data = read_bounded(path, MAX_CLAIMS_FILE_MB * 1_000_000)
+    encoding = wide_encoding(data)
+    if encoding:
         raise WorkbenchError(
-            f"{path} is {size / 1e6:.0f} MB, over the {MAX_CLAIMS_FILE_MB} MB limit for a claims "
-            "file; split it into smaller files."
+            f"{name} is {encoding} text; save it as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8 "
+            "OLD > NEW`) and rerun."
         )
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise WorkbenchError(f"{path} looks like a binary file; give claims as CSV or JSONL text.")
+    if records_look_binary(data, jsonl=suffix != ".csv"):
+        raise WorkbenchError(f"{name} looks like a binary file; give claims as CSV or JSONL text.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise WorkbenchError(
-            f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
             "save it as UTF-8 and rerun."
         ) from None
-    claims: list[dict] = []
-    if suffix == ".csv":
-        csv.field_size_limit(sys.maxsize)
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            raise WorkbenchError(f"The header of {path} is not valid CSV ({exc}).") from None
-        names = [(n or "").strip().lower() for n in header or []]
-        if "claim" not in names:
-            raise WorkbenchError(
-                f"{path} has no 'claim' column; a claims CSV needs a header id,claim[,date]."
-            )
-        line = reader.line_num
-        while True:
-            first = line + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                claims.append(
-                    {"error": f"Row {first} of {path} is not valid CSV ({exc}); fix its quoting."}
-                )
-                break  # the reader cannot find the next row reliably after this
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(names):
-                claims.append(
-                    {
-                        "error": f"Row {first} of {path} has {len(row)} fields but the header "
-                        f"has {len(names)}; quote claims that contain commas."
-                    }
-                )
-                continue
-            claims.append({k: v for k, v in zip(names, row) if k})
-    else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                record = {"error": f"Line {number} of {path} is not valid JSON ({exc.msg})."}
-            if not isinstance(record, dict):
-                record = {"error": f"Line {number} of {path} is not a JSON object; fix it."}
-            claims.append(record)
+    records = list(_records(name, text, suffix == ".csv"))
+    taken = {given for _, record in records if (given := _given_id(record))}
     out = []
-    for index, record in enumerate(claims, start=1):
-        raw_id = record.get("id")
-        claim_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else str(index)
-        item = {"id": claim_id, "claim": record.get("claim"), "date": record.get("date") or None}
+    for position, (where, record) in enumerate(records, start=1):
+        claim_id = _given_id(record)
+        if claim_id is not None:
+            try:
+                check_id(claim_id, where)
+            except WorkbenchError as exc:
+                record, claim_id = {"error": str(exc)}, None
+        if claim_id is None:
+            claim_id = _automatic_id(position, taken)
+            taken.add(claim_id)
+        item = {
+            "id": claim_id,
+            "claim": record.get("claim"),
+            "date": record.get("date") or None,
+            "where": where,
+        }
         if extra_fields:
             folded = {str(k).strip().lower(): v for k, v in record.items()}
-            for name in extra_fields:
-                item[name] = folded.get(name)
+            for field_name in extra_fields:
+                item[field_name] = folded.get(field_name)
         if record.get("error"):
             item["error"] = record["error"]
         out.append(item)

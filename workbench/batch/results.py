@@ -1,7 +1,9 @@
 """Results files out: resumable JSONL / CSV writers, one fsynced line per claim.
 
 Results are appended and flushed one claim at a time, so a killed run leaves a valid file; on
-resume a truncated last line is dropped and ids already present are skipped.
+resume a truncated last line is dropped and ids already present are skipped. An existing file
+is touched only when every line of it is a result of this format: anything else is refused
+unchanged. CSV cells that a spreadsheet would run as a formula are neutralised (OWASP).
 """
 
 from __future__ import annotations
@@ -35,52 +37,89 @@ CSV_COLUMNS = (
 )
 
 
-def _drop_partial_line(path: Path) -> None:
-    """Cut a trailing line without newline (left by a kill mid-write)."""
-    with open(path, "rb+") as handle:
-        data = handle.read()
-        if data and not data.endswith(b"\n"):
-            cut = data.rfind(b"\n") + 1
-            handle.truncate(cut)
+# A cell starting with one of these is a formula (or starts one) in Excel, LibreOffice and Google
+# Sheets (tab and carriage return too, but flattening removes those); OWASP's advice is a leading
+# single quote. A value starting with a quote gets one more, so reading back can take one off.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: object) -> object:
+    """A value as one flat, spreadsheet-safe CSV cell: white space runs (newlines included)
+    collapsed, a text starting like a formula prefixed with a single quote."""
+    if not isinstance(value, str):
+        return value
+    flat = " ".join(value.split())
+    return "'" + flat if flat.startswith(_FORMULA_START) else flat
+
+
+def csv_value(cell: str) -> str:
+    """The value of a cell csv_cell wrote (the protective quote taken off)."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1] in _FORMULA_START else cell
+
+
+def _not_results(path: Path, fmt: str, why: str) -> WorkbenchError:
+    return WorkbenchError(
+        f"{path} is not a {fmt.upper()} results file of `workbench verify` ({why}), so it was "
+        "left as it is; give another -o file, or move this one aside."
+    )
+
+
+def _result_line(line: bytes) -> str | None:
+    """The id of a JSONL result line, None when the line is not one."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or "id" not in record or "verdict" not in record:
+        return None
+    return str(record["id"])
 
 
 def done_ids(path: str | os.PathLike, fmt: str) -> set[str]:
-    """Ids already in a results file (after dropping a truncated last line)."""
+    """Ids already in a results file, which is checked before anything is changed: a file that
+    is not (only) results of this format raises WorkbenchError untouched; of a results file,
+    a truncated last line (a kill mid-write: no newline) is dropped so its claim is redone."""
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return set()
-    _drop_partial_line(path)
+    if not path.is_file():
+        raise _not_results(path, fmt, "it is not a regular file")
+    data = path.read_bytes()
+    complete, _, partial = data.rpartition(b"\n")
+    lines = complete.split(b"\n") if data.count(b"\n") else []
     ids: set[str] = set()
     if fmt == "csv":
-        with open(path, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("id") is not None:
-                    ids.add(row["id"])
-        return ids
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+        header = ",".join(CSV_COLUMNS).encode()
+        if lines and lines[0].rstrip(b"\r") != header:
+            raise _not_results(path, fmt, "its first line is not the results header")
+        if not lines and not header.startswith(partial):
+            raise _not_results(path, fmt, "it does not start with the results header")
         try:
-            ids.add(str(json.loads(line)["id"]))
-        except (json.JSONDecodeError, KeyError, TypeError):
-            if number == len(lines):  # a damaged last line: drop it and redo that claim
-                _truncate_last_line(path)
-                break
-            raise WorkbenchError(
-                f"Line {number} of {path} is not a result object; move the file aside or fix it."
-            ) from None
+            text = b"\n".join(lines).decode("utf-8")
+            rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        except (UnicodeDecodeError, csv.Error):
+            raise _not_results(path, fmt, "it is not UTF-8 CSV") from None
+        for row in rows:
+            if row.get("id") is None or row.get("verdict") is None:
+                raise _not_results(path, fmt, "a row has fewer fields than the header")
+            ids.add(csv_value(row["id"]))
+        partial_ok = not partial or bool(lines) or header.startswith(partial)
+    else:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            claim_id = _result_line(line)
+            if claim_id is None:
+                raise _not_results(path, fmt, f"line {number} is not a result object")
+            ids.add(claim_id)
+        # every result line starts like this (json.dumps of the result, "id" first)
+        partial_ok = not partial or partial.startswith(b'{"id": ')
+    if not partial_ok:
+        raise _not_results(path, fmt, "its last line is not a result")
+    if partial:  # a results file with a half-written last line: cut it, redo that claim
+        with open(path, "rb+") as handle:
+            handle.truncate(len(data) - len(partial))
     return ids
-
-
-def _truncate_last_line(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        data = handle.read().rstrip(b"\n")
-        handle.truncate(data.rfind(b"\n") + 1)
-
-
-def _flat(value: object) -> object:
-    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 class ResultWriter:
@@ -117,7 +156,7 @@ class ResultWriter:
             claim_fields = {k: v for k, v in result.items() if k != "date"}
             row = {**{k: top.get(k, "") for k in CSV_COLUMNS}, **claim_fields}
             row["n_evidence"] = len(result["evidence"])
-            self._write_line(self._csv_line([_flat(row.get(c, "")) for c in CSV_COLUMNS]))
+            self._write_line(self._csv_line([csv_cell(row.get(c, "")) for c in CSV_COLUMNS]))
         else:
             self._write_line(json.dumps(result, ensure_ascii=False) + "\n")
 

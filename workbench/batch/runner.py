@@ -22,17 +22,29 @@ class BatchReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def pending_claims(claims: list[dict], finished: set[str]) -> tuple[list[dict], list[str]]:
-    """Claims still to check (ids not in `finished`, each id once) and the repeated ids."""
-    todo, repeated, seen = [], [], set(finished)
+def pending_claims(claims: list[dict], finished: set[str]) -> tuple[list[dict], list[dict]]:
+    """Claims still to check (ids not in `finished`) and the claims left unchecked because an
+    earlier claim has their id. The repeats come back on every run, resumed or not, so a claim
+    that was never checked always makes the run fail."""
+    todo, repeated, seen = [], [], set()
     for item in claims:
         if item["id"] in seen:
-            if item["id"] not in finished:
-                repeated.append(item["id"])
+            repeated.append(item)
             continue
         seen.add(item["id"])
-        todo.append(item)
+        if item["id"] not in finished:
+            todo.append(item)
     return todo, repeated
+
+
+def repeated_message(item: dict) -> str:
+    """One sentence for a claim not checked because an earlier claim has its id."""
+    where = item.get("where")
+    place = f" ({where[:1].lower()}{where[1:]})" if where else ""
+    return (
+        f"Claim id {item['id']}{place} appears twice; only the first was checked, so give this "
+        "one its own id."
+    )
 
 
 def run_batch(

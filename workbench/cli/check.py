@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import textwrap
 
 import click
@@ -89,14 +90,16 @@ def verify(
     """
     from ..batch.claims import read_claims
     from ..batch.results import ResultWriter, done_ids
-    from ..batch.runner import pending_claims, run_batch
+    from ..batch.runner import pending_claims, repeated_message, run_batch
 
     fmt = fmt or ("csv" if output.lower().endswith(".csv") else "jsonl")
+    if _same_file(claims_file, output):
+        fail(f"The output {output} is the claims file {claims_file} itself; give another -o file.")
     claims = read_claims(claims_file)
-    finished = done_ids(output, fmt)
+    finished = done_ids(output, fmt)  # refuses, untouched, a file that is not such results
     todo, repeated = pending_claims(claims, finished)
-    for claim_id in repeated:
-        click.echo(f"Warning: claim id {claim_id} appears twice; checked it once.", err=True)
+    for item in repeated:
+        click.echo(f"Skipped: {repeated_message(item)}", err=True)
     if finished:
         click.echo(
             f"Resuming: {len(finished)} claims already in {output}, {len(todo)} to go.", err=True
@@ -127,8 +130,14 @@ def verify(
                     check_many=check_many,
                 )
     click.echo(f"Wrote {report.written} results to {output} ({fmt}).", err=True)
-    if report.skipped:
-        fail(
-            f"{len(report.skipped)} claims could not be checked (see above); "
-            "fix them and rerun to resume."
-        )
+    unchecked = len(report.skipped) + len(repeated)
+    if unchecked:
+        fail(f"{unchecked} claims could not be checked (see above); fix them and rerun to resume.")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (links and ./ spellings included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return os.path.realpath(a) == os.path.realpath(b)

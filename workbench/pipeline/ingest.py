@@ -134,11 +134,11 @@ def _mb(n: float) -> str:
     return f"{n / 1e6:.3g} MB"
 
 
-def _too_big(name: str, size: int | None, limit: int) -> WorkbenchError:
+def _too_big(name: str, size: int | None, limit: int, configurable: bool) -> WorkbenchError:
     what = f"is {_mb(size)}, over" if size is not None else "is larger than"
+    more = " (or raise WORKBENCH_MAX_FILE_MB)" if configurable else ""
     return WorkbenchError(
-        f"{name} {what} the {_mb(limit)} limit for one file; split it into smaller files "
-        "(or raise WORKBENCH_MAX_FILE_MB)."
+        f"{name} {what} the {_mb(limit)} limit for one file; split it into smaller files{more}."
     )
 
 
@@ -160,24 +160,25 @@ def _require_regular(name: str, mode: int) -> None:
         )
 
 
-def read_bounded(path: Path) -> bytes:
-    """All bytes of a regular file, at most the size limit (WORKBENCH_MAX_FILE_MB).
+def read_bounded(path: Path, limit: int | None = None) -> bytes:
+    """All bytes of a regular file, at most `limit` bytes (default WORKBENCH_MAX_FILE_MB).
 
     st_size alone is not trusted: a FIFO would block the read forever, /dev/zero never ends and
     /proc files claim size 0, so the target is checked after resolving links (and again on the
     open descriptor, O_NONBLOCK so a pipe cannot block), and the read stops past the limit.
     """
-    name, limit = display_path(path), max_file_bytes()
+    configurable = limit is None
+    name, limit = display_path(path), max_file_bytes() if limit is None else limit
     _require_regular(name, os.stat(path).st_mode)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     with os.fdopen(os.open(path, flags | getattr(os, "O_CLOEXEC", 0)), "rb") as handle:
         info = os.fstat(handle.fileno())
         _require_regular(name, info.st_mode)  # the path may have been swapped since the stat
         if info.st_size > limit:
-            raise _too_big(name, info.st_size, limit)
+            raise _too_big(name, info.st_size, limit, configurable)
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise _too_big(name, None, limit)
+        raise _too_big(name, None, limit, configurable)
     return data
 
 
@@ -189,13 +190,18 @@ _WIDE_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
 )
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """The encoding (UTF-16, UTF-32) whose byte-order mark starts `data`, else None."""
+    return next((encoding for bom, encoding in _WIDE_BOMS if data.startswith(bom)), None)
+
+
 def _check_wide_encoding(name: str, head: bytes) -> None:
-    for bom, encoding in _WIDE_BOMS:
-        if head.startswith(bom):
-            raise WorkbenchError(
-                f"{name} is {encoding} text; save it as UTF-8 (e.g. `iconv -f {encoding} -t "
-                "UTF-8 OLD > NEW`, or your editor's 'Save as UTF-8') and add it again."
-            )
+    encoding = wide_encoding(head)
+    if encoding:
+        raise WorkbenchError(
+            f"{name} is {encoding} text; save it as UTF-8 (e.g. `iconv -f {encoding} -t "
+            "UTF-8 OLD > NEW`, or your editor's 'Save as UTF-8') and add it again."
+        )
 
 
 def _binary_error(name: str) -> WorkbenchError:
@@ -211,20 +217,27 @@ def _check_binary(name: str, data: bytes) -> None:
         raise _binary_error(name)
 
 
-def _check_records_binary(name: str, data: bytes, jsonl: bool) -> None:
-    """Record files: binary only when the start is not UTF-8 or the first line (a CSV header,
-    anything but a JSON object) holds a NUL; a stray NUL in a record is that record's fault."""
-    _check_wide_encoding(name, data[:4])
+def records_look_binary(data: bytes, jsonl: bool) -> bool:
+    """For a file of records: binary only when its start is not UTF-8 or its first line (a CSV
+    header, anything but a JSON object) holds a NUL; a stray NUL in one record is that
+    record's fault, reported for it alone."""
     head = data[:4096]
     if b"\x00" not in head:
-        return
+        return False
     first = head.split(b"\n", 1)[0]
     if b"\x00" in first and not (jsonl and first.lstrip(b" \t\xef\xbb\xbf").startswith(b"{")):
-        raise _binary_error(name)
+        return True
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        raise _binary_error(name) from None
+        return True
+    return False
+
+
+def _check_records_binary(name: str, data: bytes, jsonl: bool) -> None:
+    _check_wide_encoding(name, data[:4])
+    if records_look_binary(data, jsonl):
+        raise _binary_error(name)
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -571,17 +584,18 @@ def _iter_csv(path: Path, data: bytes) -> Rows:
         yield where, {k: v for k, v in zip(names, row) if k}, None
 
 
-def _check_id(doc_id: str, where: str) -> None:
-    """Ids are shown one per line and stored as UTF-8: refuse what would break either."""
+def check_id(doc_id: str, where: str) -> None:
+    """Ids are shown one per line and stored as UTF-8: refuse what would break either
+    (WorkbenchError naming `where`)."""
     if _SURROGATE.search(doc_id):
         raise WorkbenchError(
             f"{where} has an id that is not valid Unicode (it contains a lone surrogate such as "
-            "\\udc80); fix the id (skipped it)."
+            "\\udc80); fix the id."
         )
     if _CONTROL.search(doc_id):
         raise WorkbenchError(
             f"{where} has an id with a line break or other control character; give it an id on "
-            "one line (skipped it)."
+            "one line."
         )
 
 
@@ -594,7 +608,7 @@ def record_document(record: dict, where: str, default_id: str, source: str) -> S
     doc_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else default_id
     explicit = doc_id != default_id
     if explicit:
-        _check_id(doc_id, where)
+        check_id(doc_id, where)
     title = record.get("title")
     doc = _make(
         doc_id,

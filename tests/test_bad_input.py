@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import threading
 import time
@@ -751,6 +752,50 @@ def test_lone_surrogates_in_claims_never_abort_a_batch(cli, seed_index, tiny_sta
         )
         assert "Checked 2 claims" in message and [row[0] for row in table] == ["s", "long", "a"]
         json.dumps([message, table], ensure_ascii=False).encode("utf-8")  # what gradio sends
+
+
+def test_an_empty_index_says_so_in_the_ui(tmp_path, tiny_stance, capsys):
+    """`python app.py --index NEWDIR` used to answer NOT ENOUGH INFO with confidence 1.00 to
+    every claim; the UI now says the index is empty and how to add documents."""
+    import gradio as gr
+
+    from workbench.ui import api as ui_api
+    from workbench.ui.app import ReviewerApp
+    from workbench.ui.server import serve
+    from workbench.ui.tabs import batch, check
+
+    index = tmp_path / "new-index"
+    with Workbench.open(index, stance_model=str(tiny_stance)) as wb:
+        result = wb.check(SEED_CLAIM)  # the engine itself: no evidence, so no confidence
+        assert result.verdict == "NOT_ENOUGH_INFO" and result.confidence == 0.0
+        app = ReviewerApp(wb, index)
+        message = check.check_claim(app, SEED_CLAIM, "")[0]
+        assert "no documents" in message and "Corpus tab" in message
+        with pytest.raises(gr.Error, match="no documents"):
+            ui_api.check_claim(app, SEED_CLAIM)
+        claims = tmp_path / "c.csv"
+        claims.write_text(f"id,claim\na,{SEED_CLAIM}\n")
+        message = batch.run_claims_file(app, str(claims), lambda *a, **k: None)[0]
+        assert "no documents" in message
+    with socket.socket() as probe:  # a free port for the real server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = serve(
+        index, port=port, stance_model=str(tiny_stance), max_upload_mb=0.5,
+        prevent_thread_lock=True, quiet=True,
+    )  # fmt: skip
+    try:
+        assert demo.max_file_size == 500_000  # int(0.5) MB used to refuse every upload
+    finally:
+        demo.close()
+    assert "no documents" in capsys.readouterr().err
+
+
+def test_corpus_tab_shows_a_fractional_upload_limit():
+    from workbench.ui.tabs import corpus
+
+    assert corpus.upload_limit_text(500_000) == "0.5 MB"
+    assert corpus.upload_limit_text(20_000_000) == "20 MB"
 
 
 # -- broken or foreign indexes ----------------------------------------------------------------

@@ -40,7 +40,7 @@ def test_conflicting_needs_strong_evidence_both_ways():
 def test_not_enough_info_when_only_neutral_or_irrelevant():
     assert decide([NEUTRAL, NEUTRAL], [RELEVANT, RELEVANT])[0] == NOT_ENOUGH_INFO
     assert decide([(0.99, 0.0, 0.01)], [IRRELEVANT])[0] == NOT_ENOUGH_INFO
-    assert decide([], []) == (NOT_ENOUGH_INFO, 1.0)
+    assert decide([], []) == (NOT_ENOUGH_INFO, 0.0)  # no evidence at all: no confidence
 
 
 def test_weak_relevance_lowers_strength():

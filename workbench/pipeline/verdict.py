@@ -88,8 +88,11 @@ def decide(
 
     support/refute strength = the best relevance-weighted probability on each side.
     Both >= conflict -> CONFLICTING; the stronger side >= decide -> that side;
-    otherwise NOT_ENOUGH_INFO (nothing relevant, or only neutral evidence).
+    otherwise NOT_ENOUGH_INFO (nothing relevant, or only neutral evidence), with confidence
+    1 - the stronger side, and 0 when there is no evidence at all to be confident about.
     """
+    if not probs:  # nothing retrieved (an empty index, a date before every document)
+        return NOT_ENOUGH_INFO, 0.0
     support = refute = 0.0
     for (p_sup, p_ref, _p_neu), cosine in zip(probs, cosines):
         weight = relevance_weight(cosine, params)

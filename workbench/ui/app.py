@@ -17,6 +17,7 @@ from ..api import AddReport, CheckResult, ProgressCallback, Workbench
 from ..batch.claims import read_claims
 from ..batch.results import ResultWriter
 from ..batch.runner import BatchReport, run_batch
+from ..errors import WorkbenchError
 from ..reviews.store import ReviewStore
 from ..storage.store import Document
 from .uploads import CLAIM_SUFFIXES, UploadError, check_upload, safe_filename
@@ -36,8 +37,25 @@ class ReviewerApp:
         self.max_upload_bytes = int(max_upload_mb * 1_000_000)
         self.reviews = ReviewStore(wb.db_path)
 
+    def is_empty(self) -> bool:
+        """Whether the index has no documents (every check would be NOT ENOUGH INFO)."""
+        return self.wb.store.count_documents() == 0
+
+    def empty_index_message(self) -> str:
+        return (
+            f"The index in {self.index_dir} has no documents yet, so no claim can be checked; "
+            "add documents in the Corpus tab (or with `workbench index add PATH --index "
+            f"{self.index_dir}`) first."
+        )
+
+    def require_documents(self) -> None:
+        """Refuse to check against an empty index, saying how to fill it."""
+        if self.is_empty():
+            raise WorkbenchError(self.empty_index_message())
+
     def check(self, claim: str, date: str | None = None) -> tuple[dict, float]:
         """The output-contract dict for one claim, and the seconds it took."""
+        self.require_documents()
         claim = (claim or "").strip()
         date = (date or "").strip() or None
         t0 = time.perf_counter()
@@ -72,6 +90,7 @@ class ReviewerApp:
         on_result: Callable[[CheckResult], None] | None = None,
     ) -> tuple[BatchReport, Path, Path]:
         """Check claims into fresh JSONL and CSV results files, as `workbench verify` does."""
+        self.require_documents()
         folder = self.export_dir()
         stem = safe_filename(Path(name).stem, "claims")
         jsonl_path, csv_path = folder / f"{stem}-results.jsonl", folder / f"{stem}-results.csv"

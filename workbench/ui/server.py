@@ -54,7 +54,13 @@ def open_index(
 
 def warm_up(app: ReviewerApp) -> None:
     """Load both models and check one claim now, so the first click is fast and a model that
-    cannot load stops the server with its one-sentence error instead of failing every click."""
+    cannot load stops the server with its one-sentence error instead of failing every click.
+    An empty index is said on the terminal (and by every check in the UI)."""
+    if app.is_empty():
+        app.wb.embedder.encode(["warm-up"])
+        app.wb.stance.predict([("warm-up", "warm-up")])
+        print(f"warning: {app.empty_index_message()}", file=sys.stderr, flush=True)
+        return
     app.check("warm-up")
 
 
@@ -108,7 +114,7 @@ def serve(
         server_name=host,
         server_port=port,
         auth=auth,
-        max_file_size=f"{int(max_upload_mb)}mb",
+        max_file_size=app.max_upload_bytes,  # bytes: "0.5 MB" must not become int(0.5) == 0
         allowed_paths=[],
         blocked_paths=[str(Path(wb.db_path).resolve())],
         ssr_mode=False,

@@ -58,7 +58,7 @@ def _check_type(name: str, allowed: Iterable[str]) -> None:
 def _check_size(name: str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise UploadError(
-            f"{name} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB per file."
+            f"{name} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB per file."
         )
 
 

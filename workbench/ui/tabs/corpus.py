@@ -95,11 +95,16 @@ def remove_document(app: ReviewerApp, doc_id: str | None) -> tuple:
     )
 
 
+def upload_limit_text(max_upload_bytes: int) -> str:
+    """The upload limit for people: "20 MB", "0.5 MB" (--max-upload-mb may be fractional)."""
+    return f"{max_upload_bytes / 1e6:g} MB"
+
+
 def layout(max_upload_bytes: int) -> CorpusTab:
     with gr.Tab("Corpus", id="corpus", elem_id="tab-corpus"):
         upload = gr.File(
             label=f"Add documents ({', '.join(DOC_SUFFIXES)}; up to "
-            f"{max_upload_bytes // 1_000_000} MB each)",
+            f"{upload_limit_text(max_upload_bytes)} each)",
             file_count="multiple",
             file_types=list(DOC_SUFFIXES),
             type="filepath",

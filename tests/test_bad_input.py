@@ -798,6 +798,89 @@ def test_corpus_tab_shows_a_fractional_upload_limit():
     assert corpus.upload_limit_text(20_000_000) == "20 MB"
 
 
+# -- reviews saved through the script API (/save_review) ------------------------------------
+GOOD_EVIDENCE = {
+    "doc_id": "d", "start": 0, "end": 5, "sentence": "Text.", "stance": "supports",
+    "p_supports": 0.9, "p_refutes": 0.05, "p_neutral": 0.05, "score": 0.8, "date": "2023-01-02",
+}  # fmt: skip
+# name -> (fields that replace good ones, words the refusal must contain)
+REVIEW_CASES = {
+    "confidence-not-a-number": ({"machine_confidence": "abc"}, ["confidence", "abc", "0", "1"]),
+    "confidence-above-one": ({"machine_confidence": 1.5}, ["confidence", "1.5"]),
+    "confidence-nan": ({"machine_confidence": float("nan")}, ["confidence", "nan"]),
+    "confidence-bool": ({"machine_confidence": True}, ["confidence", "True"]),
+    "claim-date-word": ({"claim_date": "yesterday"}, ["yesterday", "YYYY-MM-DD"]),
+    "claim-date-impossible": ({"claim_date": "2023-02-30"}, ["2023-02-30", "YYYY-MM-DD"]),
+    "claim-1mb": ({"claim": "x" * 1_000_000}, ["claim", "1000000 characters", "2000"]),
+    "note-5mb": ({"note": "n" * 5_000_000}, ["note", "5000000 characters", "limit"]),
+    "reviewer-multiline": ({"reviewer": "ana\nbob"}, ["reviewer", "one line"]),
+    "reviewer-long": ({"reviewer": "r" * 500}, ["reviewer", "100"]),
+    "claim-id-long": ({"claim_id": "i" * 5000}, ["claim id", "200"]),
+    "evidence-not-a-list": ({"evidence": "nope"}, ["evidence", "list"]),
+    "evidence-too-many": ({"evidence": [GOOD_EVIDENCE] * 101}, ["evidence", "100"]),
+    "evidence-probability": (
+        {"evidence": [{**GOOD_EVIDENCE, "p_supports": 7}]},
+        ["p_supports", "0", "1"],
+    ),
+    "evidence-huge-sentence": (
+        {"evidence": [{**GOOD_EVIDENCE, "sentence": "s" * 1_000_000}]},
+        ["sentence", "characters", "limit"],
+    ),
+    "evidence-bad-offsets": ({"evidence": [{**GOOD_EVIDENCE, "start": 9, "end": 2}]}, ["end"]),
+    "evidence-bad-date": ({"evidence": [{**GOOD_EVIDENCE, "date": "soon"}]}, ["soon"]),
+    "evidence-bad-stance": ({"evidence": [{**GOOD_EVIDENCE, "stance": "maybe"}]}, ["maybe"]),
+}
+
+
+@pytest.fixture(scope="module")
+def review_app(seed_index_master, tmp_path_factory, tiny_stance):
+    from workbench.ui.app import ReviewerApp
+
+    index = tmp_path_factory.mktemp("reviews") / "index"
+    shutil.copytree(seed_index_master, index)
+    wb = Workbench.open(index, stance_model=str(tiny_stance), create=False)
+    yield ReviewerApp(wb, index)
+    wb.close()
+
+
+def _review_fields(**changes) -> dict:
+    fields = {
+        "claim": SEED_CLAIM, "reviewer": "ana", "final_verdict": "SUPPORTED", "note": "ok",
+        "machine_verdict": "SUPPORTED", "machine_confidence": 0.7, "evidence": [GOOD_EVIDENCE],
+        "claim_id": "k1", "claim_date": "2023-11-13",
+    }  # fmt: skip
+    return {**fields, **changes}
+
+
+@pytest.mark.parametrize("case", sorted(REVIEW_CASES))
+def test_save_review_validates_every_field(case, review_app):
+    """Reviews are append-only and exported, so /save_review refuses what the UI and the CLI
+    would never let through, in one sentence, and stores nothing."""
+    import gradio as gr
+
+    from workbench.ui import api as ui_api
+
+    changes, words = REVIEW_CASES[case]
+    before = len(review_app.reviews.history(SEED_CLAIM))
+    with pytest.raises(gr.Error) as info:
+        ui_api.save_review(review_app, **_review_fields(**changes))
+    message = str(info.value.message)
+    _one_sentence(message)
+    assert len(message) < 400, message  # the bad value is named, not echoed whole
+    for word in words:
+        assert word in message, message
+    assert len(review_app.reviews.history(SEED_CLAIM)) == before
+
+
+def test_save_review_accepts_what_the_ui_sends(review_app):
+    from workbench.ui import api as ui_api
+
+    saved = ui_api.save_review(review_app, **_review_fields(claim="Bad \ud800 claim"))
+    assert saved["claim"] == "Bad \ufffd claim" and saved["machine_confidence"] == 0.7
+    again = ui_api.save_review(review_app, **_review_fields(machine_confidence=1, claim_date=""))
+    assert again["claim_date"] is None and again["machine_confidence"] == 1.0
+
+
 # -- broken or foreign indexes ----------------------------------------------------------------
 def _truncate_faiss(ix: Path) -> None:
     path = ix / "vectors.faiss"

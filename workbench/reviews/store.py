@@ -18,6 +18,8 @@ Exports:
 from __future__ import annotations
 
 import json
+import math
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -25,7 +27,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..api import MAX_CLAIM_CHARS
 from ..evidence import Evidence, ReviewedEvidence
+from ..pipeline.ingest import parse_date
+from ..pipeline.normalize import normalize_text
 from ..pipeline.verdict import VERDICTS
 from ..storage.files import write_text_atomic
 from ..storage.migrations import migrate_component
@@ -47,6 +52,98 @@ RATINGS = {
 
 class ReviewError(ValueError):
     """A review could not be saved; the message is one human sentence."""
+
+
+# Reviews are append-only and exported, so every field is checked before it is stored: the same
+# rules as a claim checked in the UI or the CLI, and bounds on what a script could send.
+MAX_REVIEWER_CHARS = 100
+MAX_CLAIM_ID_CHARS = 200
+MAX_NOTE_CHARS = 10_000
+MAX_EVIDENCE_ITEMS = 100
+MAX_EVIDENCE_TEXT_CHARS = 10_000  # a sentence is at most 2,000; its context three of them
+STANCES = ("supports", "refutes", "neutral")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(value: object) -> str:
+    """A bad value named in a message: repr, shortened."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(value: object, what: str, limit: int, one_line: bool = False, claim: bool = False) -> str:
+    """Text as stored: stripped, lone surrogates replaced (a claim normalised as a check does)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ReviewError(f"The {what} must be text, not {_shown(value)}.")
+    text = normalize_text(value) if claim else _SURROGATE.sub("\ufffd", value)
+    text = text.strip()
+    if len(text) > limit:
+        raise ReviewError(
+            f"The {what} is {len(text)} characters long, over the {limit}-character limit; "
+            "shorten it."
+        )
+    if one_line and _CONTROL.search(text):
+        raise ReviewError(f"The {what} must be one line of text, without tabs or line breaks.")
+    return text
+
+
+def _date(value: object, what: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if len(text) != 10 or parse_date(text) != text:
+        raise ReviewError(f"The {what} {_shown(value)} is not a valid YYYY-MM-DD date.")
+    return text
+
+
+def _unit(value: object, what: str) -> float | None:
+    """A probability or confidence: a real number from 0 to 1 (None stays None)."""
+    if value is None:
+        return None
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not math.isfinite(number) or not 0.0 <= number <= 1.0:
+        raise ReviewError(f"The {what} must be a number from 0 to 1, not {_shown(value)}.")
+    return number
+
+
+def _checked_evidence(evidence: object) -> list[ReviewedEvidence]:
+    if isinstance(evidence, (str, bytes, Mapping)) or not isinstance(evidence, Iterable):
+        raise ReviewError(f"The evidence must be a list of evidence items, not {_shown(evidence)}.")
+    items = [_as_judgment(e) for e in evidence]
+    if len(items) > MAX_EVIDENCE_ITEMS:
+        raise ReviewError(
+            f"A review may judge at most {MAX_EVIDENCE_ITEMS} evidence items, not {len(items)}."
+        )
+    for e in items:
+        if e.judgment is not None and e.judgment not in JUDGMENTS:
+            raise ReviewError(f"An evidence judgment must be one of {', '.join(JUDGMENTS)}.")
+        if e.start < 0 or e.end < e.start:
+            raise ReviewError(
+                f"Evidence offsets must satisfy 0 <= start <= end, not {e.start} and {e.end}."
+            )
+        if e.stance is not None and e.stance not in STANCES:
+            raise ReviewError(
+                f"An evidence stance must be one of {', '.join(STANCES)}, not {_shown(e.stance)}."
+            )
+        for name in ("p_supports", "p_refutes", "p_neutral"):
+            setattr(e, name, _unit(getattr(e, name), f"evidence {name}"))
+        if e.score is not None:
+            if isinstance(e.score, bool) or not isinstance(e.score, (int, float)):
+                raise ReviewError(f"An evidence score must be a number, not {_shown(e.score)}.")
+            if not math.isfinite(e.score):
+                raise ReviewError(f"An evidence score must be a finite number, not {e.score}.")
+        e.date = _date(e.date, "evidence date")
+        e.doc_id = _text(e.doc_id, "evidence doc_id", MAX_EVIDENCE_TEXT_CHARS, one_line=True)
+        for name in ("sentence", "title", "source", "context"):
+            value = getattr(e, name)
+            if value is not None:
+                setattr(e, name, _text(value, f"evidence {name}", MAX_EVIDENCE_TEXT_CHARS))
+    return items
 
 
 def claim_key(claim: str) -> str:
@@ -126,9 +223,13 @@ class ReviewStore:
         claim_date: str | None = None,
         created_at: str | None = None,
     ) -> Review:
-        """Record a review in one transaction; returns it. Earlier reviews stay untouched."""
-        claim = (claim or "").strip()
-        reviewer = (reviewer or "").strip()
+        """Record a review in one transaction; returns it. Earlier reviews stay untouched.
+
+        Every field is validated first (ReviewError, one sentence): the claim as a check takes
+        it, dates YYYY-MM-DD, confidence and probabilities in [0, 1], bounded text lengths.
+        """
+        claim = _text(claim, "claim", MAX_CLAIM_CHARS, claim=True)
+        reviewer = _text(reviewer, "reviewer name", MAX_REVIEWER_CHARS, one_line=True)
         if not claim:
             raise ReviewError("There is no claim to review; check a claim first.")
         if not reviewer:
@@ -136,11 +237,12 @@ class ReviewStore:
         if final_verdict not in VERDICTS:
             raise ReviewError(f"The final verdict must be one of {', '.join(VERDICTS)}.")
         if machine_verdict is not None and machine_verdict not in VERDICTS:
-            raise ReviewError(f"Unknown machine verdict {machine_verdict!r}.")
-        items = [_as_judgment(e) for e in evidence]
-        for e in items:
-            if e.judgment is not None and e.judgment not in JUDGMENTS:
-                raise ReviewError(f"An evidence judgment must be one of {', '.join(JUDGMENTS)}.")
+            raise ReviewError(f"Unknown machine verdict {_shown(machine_verdict)}.")
+        note = _text(note, "note", MAX_NOTE_CHARS)
+        claim_id = _text(claim_id, "claim id", MAX_CLAIM_ID_CHARS, one_line=True) or None
+        claim_date = _date(claim_date, "claim date")
+        machine_confidence = _unit(machine_confidence, "machine confidence")
+        items = _checked_evidence(evidence)
         key = claim_key(claim)
         created_at = created_at or _now()
         con = self._connect()

@@ -70,11 +70,22 @@ class VectorCache:
         return self._ann
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """(sentence id, inner product) of the k nearest stored sentences."""
+        """(sentence id, inner product) of the k nearest stored sentences.
+
+        A compressed index (IVF-PQ) names `rerank` x k candidates; their exact scores come
+        from the float32 embeddings SQLite keeps anyway, so the order is exact among them.
+        """
         ann = self.current()
+        depth = k * int(ann.params.get("rerank", 1))
         with self._lock:
-            scores, ids = ann.search(query.reshape(1, -1), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+            scores, ids = ann.search(query.reshape(1, -1), depth)
+        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        if depth > k and found:
+            stored = documents.embeddings(self.db.connection, [i for i, _ in found])
+            q = np.asarray(query, dtype=np.float32).reshape(-1)
+            exact = [(i, float(stored[i] @ q)) for i, _ in found if i in stored]
+            found = sorted(exact, key=lambda pair: -pair[1])
+        return found[:k]
 
     def read_manifest(self) -> dict:
         try:

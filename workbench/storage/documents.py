@@ -167,6 +167,22 @@ def iter_embeddings(
         last = int(ids[-1])
 
 
+def sample_embeddings(conn: sqlite3.Connection, k: int) -> np.ndarray:
+    """Up to k stored vectors in a fixed pseudo-random order (to train a vector index).
+
+    A multiplicative hash of the id orders the rows, so the sample is the same on every
+    rebuild and SQLite keeps only the k best rows while it scans.
+    """
+    rows = conn.execute(
+        "SELECT embedding FROM sentences ORDER BY (id * 2654435761) % 4294967291 LIMIT ?",
+        (k,),
+    ).fetchall()
+    if not rows:
+        return np.zeros((0, 0), dtype=np.float32)
+    vecs = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32)
+    return vecs.reshape(len(rows), -1)
+
+
 def embeddings(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, np.ndarray]:
     """Stored vectors for the given sentence ids."""
     ids = list(ids)

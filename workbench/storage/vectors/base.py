@@ -29,6 +29,10 @@ class ANN:
         """Return an empty FAISS index ready to accept add_with_ids (subclasses override)."""
         raise NotImplementedError
 
+    def training_sample(self) -> int:
+        """How many sample vectors train() uses (0: this backend needs no training)."""
+        return 0
+
     def train(self, vectors: np.ndarray) -> None:
         """Train the index on sample vectors when the backend needs it."""
         if not self.index.is_trained:

@@ -79,12 +79,16 @@ class IVF(ANN):
         self.configure()
         return index
 
-    def train(self, vectors: np.ndarray) -> None:
+    def training_sample(self) -> int:
         # k-means needs ~40 points per cell (FAISS warns below 39); 64 per cell is plenty.
         # PQ's 256-centroid codebooks want as many per code: at least 256 * 64 vectors.
         limit = 64 * self.params["nlist"]
         if self.params.get("quantizer") == "pq":
             limit = max(limit, 256 * 64)
+        return limit
+
+    def train(self, vectors: np.ndarray) -> None:
+        limit = self.training_sample()
         if len(vectors) > limit:
             rng = np.random.default_rng(0)
             vectors = vectors[rng.choice(len(vectors), limit, replace=False)]

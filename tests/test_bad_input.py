@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -936,22 +937,108 @@ INDEX_CASES = {
 }
 
 
+def _vector_files(index: Path) -> dict[str, bytes | None]:
+    files = ("vectors.faiss", "manifest.json")
+    return {n: (index / n).read_bytes() if (index / n).exists() else None for n in files}
+
+
 @pytest.mark.parametrize("case", sorted(INDEX_CASES))
 def test_broken_index(case, cli, seed_index, tiny_stance):
     damage, extra, words = INDEX_CASES[case]
     damage(seed_index)
+    damaged = _vector_files(seed_index)
     args = ["check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance, "--json"]
     result = cli(*args, *extra)
     assert "Traceback" not in result.output
     if words is None:  # the FAISS file is a cache: rebuilt from SQLite, nothing lost
         assert result.exit_code == 0, result.output
         assert any("Yerevan" in e["sentence"] for e in json.loads(result.stdout)["evidence"])
+        # a check rebuilds in memory only (readers never write: a full or read-only disk must
+        # not stop them); the next writer repairs the file
+        assert _vector_files(seed_index) == damaged
+        good = seed_index.parent / "good.txt"
+        good.write_text(GOOD_TEXT)
+        assert cli("index", "add", good, "--index", seed_index).exit_code == 0
         assert (seed_index / "vectors.faiss").stat().st_size > 1000
     else:
         assert result.exit_code == 1
         line = result.stderr.strip()
         assert line.startswith("Error: ") and "\n" not in line
         assert all(w in line for w in words), line
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB file system of its own (tmpfs): it fills up for real and can be made read-only
+    (as root, permissions would not stop a write)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    command = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)]
+    if os.geteuid() != 0 or subprocess.run(command, capture_output=True).returncode != 0:
+        pytest.skip("needs root and mount(8) to make a small or read-only file system")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_full_disk_is_reported_as_such_and_reads_go_on(
+    small_disk, cli, seed_index_master, tiny_stance, tmp_path
+):
+    """Disk full during `index add` used to surface as FAISS's write error ("report it"),
+    masking SQLite's "database or disk is full"; checks must keep working meanwhile."""
+    index = small_disk / "index"
+    shutil.copytree(seed_index_master, index)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * max(0, free - 150_000))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(40):
+        sentences = [
+            f"Gauge {i} read {i * 100 + j} units on day {j} of the survey." for j in range(10)
+        ]
+        (folder / f"d{i:02d}.txt").write_text(" ".join(sentences))
+    messages = []
+    for _ in range(2):  # the second run finds the disk still full
+        result = cli("index", "add", folder, "--index", index)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        messages.append(result.stderr.strip().splitlines()[-1])
+    for line in messages:
+        assert "is full" in line and "free some space" in line and "report it" not in line, line
+        _one_sentence(line)
+    assert "database or disk is full" in messages[0]
+    check = cli("check", SEED_CLAIM, "--index", index, "--stance-model", tiny_stance, "--json")
+    assert check.exit_code == 0, check.output
+    assert any("Yerevan" in e["sentence"] for e in json.loads(check.stdout)["evidence"])
+    listing = json.loads(cli("index", "list", "--index", index, "--json").stdout)
+    assert any(d["doc_id"].startswith("index/sources/") for d in listing)
+
+
+def test_a_read_only_index_can_still_be_read(
+    small_disk, cli, seed_index_master, tiny_stance, tmp_path
+):
+    """A read-only index used to be called corrupt ("move workbench.db aside and rebuild"),
+    advice that would throw a healthy index away."""
+    index = small_disk / "index"
+    shutil.copytree(seed_index_master, index)
+    before = (index / "workbench.db").read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    assert cli("index", "list", "--index", index).exit_code == 0
+    assert cli("index", "stats", "--index", index).exit_code == 0
+    check = cli("check", SEED_CLAIM, "--index", index, "--stance-model", tiny_stance, "--json")
+    assert check.exit_code == 0, check.output
+    claims, out = tmp_path / "c.jsonl", tmp_path / "results.jsonl"
+    claims.write_text(json.dumps({"id": "a", "claim": SEED_CLAIM}) + "\n")
+    assert _verify(cli, claims, out, index, tiny_stance).exit_code == 0
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD_TEXT)
+    for args in (["index", "add", good], ["index", "remove", "x"]):
+        result = cli(*args, "--index", index)
+        assert result.exit_code == 1
+        line = result.stderr.strip()
+        assert "read-only" in line and "corrupt" not in line and "writable" in line, line
+        _one_sentence(line)
+    assert (index / "workbench.db").read_bytes() == before
 
 
 @pytest.mark.parametrize("command", ["check", "list", "stats", "verify", "remove"])

@@ -6,7 +6,10 @@ this module only orchestrates the stages. The CLI and the UI are thin shells ove
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -118,6 +121,30 @@ def _validate_date(date: str | None) -> str | None:
 
 
 MAX_CLAIM_CHARS = 2000
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether an error from SQLite, FAISS or the file system means the disk is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return True
+    text = str(exc)
+    return "database or disk is full" in text or "No space left on device" in text
+
+
+@contextlib.contextmanager
+def _first_error_reported(index_dir: Path) -> Iterator[None]:
+    """A full disk during a write is said as such (SQLite's "database or disk is full", or
+    FAISS's write error, which would otherwise read as a bug to report)."""
+    try:
+        yield
+    except (OSError, RuntimeError, sqlite3.Error) as exc:
+        if not _disk_full(exc):
+            raise
+        detail = "database or disk is full" if "disk is full" in str(exc) else "no space left"
+        raise WorkbenchError(
+            f"The disk holding the index {index_dir} is full ({detail}); free some space and run "
+            "the same command again: what was committed is kept and unchanged files are skipped."
+        ) from exc
 
 
 def _as_text(claim: object) -> str:
@@ -328,11 +355,12 @@ class Workbench:
 
             bar = tqdm(total=total, desc="Indexing", unit="file", file=sys.stderr)
         embedder = self.embedder
-        with self.store.writing():  # one writer at a time; checks go on meanwhile
-            self.store.ensure_vectors()
+        with _first_error_reported(self.store.dir), self.store.writing():
+            self.store.ensure_vectors()  # one writer at a time; checks go on meanwhile
             pending: list[tuple[ingest.SourceDocument, list]] = []
             pending_sentences = 0
             seen: dict[str, str] = {}
+            failed = False
             try:
                 for done, (label, pairs) in enumerate(stream, start=1):
                     for doc, error in pairs:
@@ -362,10 +390,17 @@ class Workbench:
                         progress_callback(done, total, str(label))
                 if pending:
                     self._commit(pending, embedder, own_bar=bar is None)
+            except BaseException:
+                failed = True
+                raise
             finally:
                 if bar is not None:
                     bar.close()
-                self.store.finish_vectors()
+                try:
+                    self.store.finish_vectors()
+                except Exception:  # noqa: BLE001 - after a failure, the first error is the news
+                    if not failed:  # (the next writer brings the vector file in step again)
+                        raise
         return report
 
     def _classify(self, doc: ingest.SourceDocument, seen: dict[str, str]) -> str:
@@ -422,7 +457,7 @@ class Workbench:
 
     def remove(self, doc_id: str) -> bool:
         """Remove one document; False when there is no such document."""
-        with self.store.writing():
+        with _first_error_reported(self.store.dir), self.store.writing():
             self.store.ensure_vectors()
             old = self.store.delete_document(doc_id)
             if old is None:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +23,62 @@ SCHEMA_VERSION = len(INDEX_MIGRATIONS)  # PRAGMA user_version of an up-to-date i
 DB_NAME = "workbench.db"  # the database file inside an index folder
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+def _connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, timeout=30.0, isolation_level=None, check_same_thread=False, uri=uri
+    )
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the index database cannot be written (read-only file system, no permission), else
+    None. SQLite needs to write the file and create -wal/-shm beside it."""
+    if not path.exists():
+        return None
+    folder = path.parent
+    if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+        return None
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    except (AttributeError, OSError):
+        pass
+    return "there is no permission to write it"
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to a database nobody here can write: mode=ro reads a WAL database whose
+    -shm exists; otherwise the file is immutable for us (a cleanly closed index has its WAL
+    checkpointed into the file, so nothing is missed)."""
+    base = "file:" + urllib.parse.quote(str(path.resolve()))
+    for query in ("?mode=ro", "?immutable=1"):
+        conn = _connect(base + query, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM documents").fetchone()
+            conn.execute("PRAGMA query_only=ON")
+            return conn
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            error = exc
+    raise WorkbenchError(
+        f"The index database {path} is read-only and could not be read ({error}); make it "
+        "readable, or copy the index folder somewhere writable."
+    ) from error
+
+
+def _check_read_only_version(path: Path, conn: sqlite3.Connection, reason: str) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise WorkbenchError(
+            f"The index {path} has schema version {version}, newer than this workbench "
+            f"supports ({SCHEMA_VERSION}); upgrade the workbench package."
+        )
+    if version < SCHEMA_VERSION:
+        raise WorkbenchError(
+            f"The index {path} needs an upgrade to schema version {SCHEMA_VERSION}, but {reason}; "
+            "make it writable once (or copy it somewhere writable) and open it again."
+        )
 
 
 @contextlib.contextmanager
@@ -61,6 +114,17 @@ def open_writer(path: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM documents").fetchone()
         return conn
     except sqlite3.DatabaseError as exc:
+        reason = read_only_reason(path)
+        if reason or "readonly" in str(exc):
+            raise WorkbenchError(
+                f"The index database {path} cannot be written ({reason or exc}); make it "
+                "writable to add or remove documents."
+            ) from exc
+        if "database or disk is full" in str(exc):
+            raise WorkbenchError(
+                f"The disk holding the index {path.parent} is full ({exc}); free some space "
+                "and try again."
+            ) from exc
         raise WorkbenchError(f"The index database {path} is corrupt ({exc}); {fix}.") from exc
 
 
@@ -78,7 +142,19 @@ class Database:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
-        self.writer: sqlite3.Connection | None = open_writer(self.path)
+        self._closed = False
+        # A database nobody here may write is opened for reading only: checks, lists and
+        # stats work on it, and a write says why it cannot happen (not "corrupt").
+        self.read_only = read_only_reason(self.path)
+        self.writer: sqlite3.Connection | None = None
+        if self.read_only:
+            probe = open_read_only(self.path)
+            try:
+                _check_read_only_version(self.path, probe, self.read_only)
+            finally:
+                probe.close()
+        else:
+            self.writer = open_writer(self.path)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Database]:
@@ -106,9 +182,18 @@ class Database:
         return writer is not None and writer != threading.get_ident()
 
     def _open_writer(self) -> sqlite3.Connection:
+        if self.writer is None and self.read_only and not self._closed:
+            raise WorkbenchError(
+                f"The index in {self.path.parent} is read-only ({self.read_only}); read commands "
+                "work, but to add or remove documents make it writable (or copy it elsewhere)."
+            )
         if self.writer is None:
             raise WorkbenchError(f"The index in {self.path.parent} is closed; open it again.")
         return self.writer
+
+    def _check_open(self) -> None:
+        if self._closed or (self.writer is None and not self.read_only):
+            raise WorkbenchError(f"The index in {self.path.parent} is closed; open it again.")
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -117,9 +202,12 @@ class Database:
             return self._open_writer()
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            self._open_writer()  # raises once closed
-            conn = _connect(self.path)
-            conn.execute("PRAGMA query_only=ON")
+            self._check_open()  # raises once closed
+            if self.read_only:
+                conn = open_read_only(self.path)
+            else:
+                conn = _connect(self.path)
+                conn.execute("PRAGMA query_only=ON")
             self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)
@@ -139,6 +227,7 @@ class Database:
             conn.execute("COMMIT")
 
     def close(self) -> None:
+        self._closed = True
         with self._readers_lock:
             readers, self._readers = self._readers, []
         for conn in readers:

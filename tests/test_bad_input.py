@@ -698,6 +698,22 @@ def test_verify_never_modifies_a_file_that_is_not_its_results(
     assert out.read_bytes() == content
 
 
+@pytest.mark.parametrize("cut", [1, 3, 9, -1])
+def test_verify_resumes_whatever_the_kill_cut(cut, cli, seed_index, tiny_stance, tmp_path):
+    """A kill can leave any prefix of a result line; resuming cuts it and redoes that claim."""
+    claims, out = tmp_path / "c.jsonl", tmp_path / "results.jsonl"
+    claims.write_text(
+        json.dumps({"id": "a", "claim": "The dam was built."}) + "\n"
+        + json.dumps({"id": "b", "claim": "The river is long."}) + "\n"
+    )  # fmt: skip
+    assert _verify(cli, claims, out, seed_index, tiny_stance).exit_code == 0
+    first, second = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(first + second[:cut])
+    result = _verify(cli, claims, out, seed_index, tiny_stance)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a", "b"]
+
+
 def test_csv_outputs_neutralise_formulas(cli, seed_index, tiny_stance, tmp_path):
     """Cells starting with = + - @ (or a tab, a carriage return, a quote) get a leading quote
     (OWASP CSV injection); ids read back unchanged, so a rerun resumes."""

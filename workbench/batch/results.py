@@ -112,8 +112,10 @@ def done_ids(path: str | os.PathLike, fmt: str) -> set[str]:
             if claim_id is None:
                 raise _not_results(path, fmt, f"line {number} is not a result object")
             ids.add(claim_id)
-        # every result line starts like this (json.dumps of the result, "id" first)
-        partial_ok = not partial or partial.startswith(b'{"id": ')
+        # every result line starts like this (json.dumps of the result, "id" first); a kill may
+        # have cut it anywhere, even inside this start
+        start = b'{"id": '
+        partial_ok = not partial or partial.startswith(start) or start.startswith(partial)
     if not partial_ok:
         raise _not_results(path, fmt, "its last line is not a result")
     if partial:  # a results file with a half-written last line: cut it, redo that claim

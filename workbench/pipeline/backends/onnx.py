@@ -15,6 +15,10 @@ import numpy as np
 from .base import Backend, features, normalize
 from .export import onnx_file
 
+# Sessions inherited through fork(): never freed in the child, since freeing one joins thread
+# pool threads that only existed in the parent (that wait never ends).
+_INHERITED: list = []
+
 
 def threads() -> int:
     """Intra-op threads: as many as PyTorch uses (its default: the cores this process may use)."""
@@ -46,6 +50,9 @@ class Onnx(Backend):
             with self._session_lock:
                 if self._session is None or self._pid != os.getpid():
                     import onnxruntime as ort
+
+                    if self._session is not None:
+                        _INHERITED.append(self._session)
 
                     options = ort.SessionOptions()
                     options.intra_op_num_threads = threads()

@@ -21,12 +21,21 @@ import numpy as np
 from .errors import WorkbenchError
 from .evidence import Evidence, Hit
 from .pipeline import ingest
+from .pipeline.backends import resolve
 from .pipeline.embed import DEFAULT_MODEL, Embedder, canonical_model_name
 from .pipeline.normalize import normalize_text
 from .pipeline.retrieve import Retriever
 from .pipeline.segment import Sentence, segment
 from .pipeline.stance import DEFAULT_STANCE_PATH, StanceModel
-from .pipeline.verdict import DEFAULT_PARAMS, VerdictParams, decide, evidence_score, stance_label
+from .pipeline.verdict import (
+    DEFAULT_PARAMS,
+    NOT_SCORED,
+    VerdictParams,
+    decide,
+    evidence_score,
+    relevance_weight,
+    stance_label,
+)
 from .storage.store import Document, DocumentInfo, Store
 
 ProgressCallback = Callable[[int, "int | None", str], None]
@@ -173,11 +182,13 @@ class Workbench:
         model: str,
         stance_model: str | None = None,
         params: VerdictParams = DEFAULT_PARAMS,
+        backend: str | None = None,
     ):
         self.store = store
         self.model_name = model
         self.stance_model_name = stance_model
         self.params = params
+        self.backend = backend  # None: $WORKBENCH_BACKEND, else the default (pipeline/backends)
         self._embedder: Embedder | None = None
         self._stance: StanceModel | None = None
         self._load_lock = threading.Lock()  # models are loaded once, by one thread
@@ -191,6 +202,7 @@ class Workbench:
         stance_model: str | None = None,
         create: bool = True,
         params: VerdictParams | None = None,
+        backend: str | None = None,
     ) -> Workbench:
         """Open (or create) the index in index_dir.
 
@@ -198,8 +210,11 @@ class Workbench:
         default all-MiniLM-L6-v2 for a new index). A different model than the index's is an
         error. stance_model: CrossEncoder name or folder; None = workbench/models/stance/.
         params: verdict thresholds; None = those saved in the index (save_params), else the
-        defaults. Raises WorkbenchError with a one-sentence message.
+        defaults. backend: how the models run, "torch", "onnx" or "onnx-int8"; None =
+        $WORKBENCH_BACKEND, else ONNX Runtime. Raises WorkbenchError with a one-sentence message.
         """
+        if backend is not None:
+            resolve(backend)  # an unknown name fails here, before anything is opened
         store = Store(index_dir, create=create)
         try:
             stored = store.model or cls._manifest_model(store)
@@ -218,7 +233,7 @@ class Workbench:
         except BaseException:
             store.close()
             raise
-        return cls(store, name, str(stance_model) if stance_model else None, params)
+        return cls(store, name, str(stance_model) if stance_model else None, params, backend)
 
     @staticmethod
     def _saved_params(store: Store) -> VerdictParams | None:
@@ -275,7 +290,7 @@ class Workbench:
         if self._embedder is None:
             with self._load_lock:
                 if self._embedder is None:
-                    embedder = Embedder(self.model_name)
+                    embedder = Embedder(self.model_name, backend=self.backend)
                     dim = embedder.dimension
                     if self.store.dimension is None:
                         self.store.set_model(self.model_name, dim)
@@ -294,7 +309,7 @@ class Workbench:
         if self._stance is None:
             with self._load_lock:
                 if self._stance is None:
-                    self._stance = StanceModel(self.stance_model_name)
+                    self._stance = StanceModel(self.stance_model_name, backend=self.backend)
         return self._stance
 
     # -- adding and removing ----------------------------------------------------------------
@@ -478,6 +493,7 @@ class Workbench:
         with self.store.snapshot():
             stats = self.store.stats()
             stats["stance_model"] = self.stance_model_name or str(DEFAULT_STANCE_PATH)
+            stats["backend"] = resolve(self.backend)
             try:
                 saved = self.store.get_setting(PARAMS_SETTING)
             except WorkbenchError:
@@ -501,16 +517,25 @@ class Workbench:
 
     # -- checking ---------------------------------------------------------------------------
     def check(
-        self, claim: str, date: str | None = None, top_k: int = 10, claim_id: str | None = None
+        self,
+        claim: str,
+        date: str | None = None,
+        top_k: int = 10,
+        claim_id: str | None = None,
+        score_all: bool = False,
     ) -> CheckResult:
-        """Verdict, confidence and evidence for one claim (WorkbenchError on bad input)."""
+        """Verdict, confidence and evidence for one claim (WorkbenchError on bad input).
+
+        Evidence that cannot move the verdict (relevance weight 0) is "not scored" unless
+        score_all: the verdict and confidence are the same either way.
+        """
         text = _validate_claim(claim)
         date = _validate_date(date)
         if top_k < 1:
             raise WorkbenchError(f"top_k must be at least 1, not {top_k}.")
         stance = self.stance
         hits = Retriever(self.store, self.embedder).search(text, top_k, date)
-        probs = stance.predict([(h.sentence, text) for h in hits])
+        probs = self._judge(stance, [text], [hits], score_all)[0]
         return self._result(claim_id, text, date, hits, probs)
 
     def check_many(
@@ -520,13 +545,15 @@ class Workbench:
         progress_callback: ProgressCallback | None = None,
         top_k: int = 10,
         retrieve_k: int | None = None,
+        score_all: bool = False,
     ) -> Iterator[CheckResult]:
         """Check claims (dicts with id, claim, optional date; or strings), in input order.
 
         Stance pairs of several claims are scored in one batch. A claim that cannot be checked
         (empty, bad date) yields a NOT_ENOUGH_INFO result with .error set instead of raising.
         retrieve_k (> top_k): also keep that many retrieved sentences in .retrieved (retrieval
-        order; the first top_k are the judged ones), for evaluation's recall@k.
+        order; the first top_k are the judged ones), for evaluation's recall@k. score_all: also
+        score the evidence that cannot move the verdict (as check()).
         """
         items = list(claims)
         bar = None
@@ -548,16 +575,12 @@ class Workbench:
                     [c[1] for c in good], top_k, [c[2] for c in good], keep=retrieve_k
                 )
                 hits = [found[:top_k] for found in retrieved]
-                pairs = [(h.sentence, c[1]) for c, hs in zip(good, hits) for h in hs]
-                probs = stance.predict(pairs)
-                by_id, offset = {}, 0
-                for c, hs, found in zip(good, hits, retrieved):
-                    by_id[id(c)] = self._result(
-                        c[0], c[1], c[2], hs, probs[offset : offset + len(hs)]
-                    )
+                probs = self._judge(stance, [c[1] for c in good], hits, score_all)
+                by_id = {}
+                for c, hs, found, p in zip(good, hits, retrieved, probs):
+                    by_id[id(c)] = self._result(c[0], c[1], c[2], hs, p)
                     if retrieve_k:
                         by_id[id(c)].retrieved = found
-                    offset += len(hs)
                 for c in chunk:
                     claim_id, text, date, error = c
                     result = by_id.get(id(c)) or CheckResult(
@@ -589,21 +612,57 @@ class Workbench:
         except WorkbenchError as exc:
             return claim_id, _as_text(claim), None, f"Claim {claim_id}: {exc}"
 
+    def _judge(
+        self, stance: StanceModel, claims: list[str], hits: list[list[Hit]], score_all: bool
+    ) -> list[np.ndarray]:
+        """Stance probabilities of each claim's hits, all pairs in one batch.
+
+        A sentence whose relevance weight is 0 adds nothing to either side of the verdict, so
+        unless score_all its row is NaN ("not scored") and the stance model never sees it.
+        """
+        wanted = [
+            (i, j)
+            for i, found in enumerate(hits)
+            for j, hit in enumerate(found)
+            if score_all or relevance_weight(hit.relevance, self.params) > 0
+        ]
+        scored = stance.predict([(hits[i][j].sentence, claims[i]) for i, j in wanted])
+        out = [np.full((len(found), 3), np.nan, dtype=np.float32) for found in hits]
+        for (i, j), row in zip(wanted, scored):
+            out[i][j] = row
+        return out
+
     def _result(
         self, claim_id, claim: str, date: str | None, hits: list[Hit], probs: np.ndarray
     ) -> CheckResult:
+        """The verdict from the scored evidence; NaN rows of probs are "not scored" evidence."""
         evidence = []
         for hit, (p_sup, p_ref, p_neu) in zip(hits, probs.tolist()):
+            where = {
+                "doc_id": hit.doc_id,
+                "title": hit.title,
+                "date": hit.date,
+                "source": hit.source,
+                "sentence": hit.sentence,
+                "start": hit.start,
+                "end": hit.end,
+                "context": hit.context,
+            }
+            if p_sup != p_sup:  # NaN: not scored (it could not move the verdict)
+                evidence.append(
+                    Evidence(
+                        **where,
+                        stance=NOT_SCORED,
+                        p_supports=None,
+                        p_refutes=None,
+                        p_neutral=None,
+                        score=0.0,
+                    )
+                )
+                continue
             evidence.append(
                 Evidence(
-                    doc_id=hit.doc_id,
-                    title=hit.title,
-                    date=hit.date,
-                    source=hit.source,
-                    sentence=hit.sentence,
-                    start=hit.start,
-                    end=hit.end,
-                    context=hit.context,
+                    **where,
                     stance=stance_label(p_sup, p_ref, p_neu),
                     p_supports=round(p_sup, 4),
                     p_refutes=round(p_ref, 4),
@@ -611,8 +670,9 @@ class Workbench:
                     score=round(evidence_score(p_sup, p_ref, hit.relevance, self.params), 4),
                 )
             )
+        scored = [(tuple(p), h.relevance) for p, h in zip(probs.tolist(), hits) if p[0] == p[0]]
         verdict, confidence = decide(
-            [tuple(p) for p in probs.tolist()], [h.relevance for h in hits], self.params
+            [p for p, _ in scored], [cosine for _, cosine in scored], self.params
         )
         order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -hits[i].rrf))
         return CheckResult(

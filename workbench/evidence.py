@@ -48,12 +48,16 @@ class Hit(Passage):
 
 @dataclass
 class Evidence(Passage):
-    """A passage with its stance towards the claim; .to_dict() is the output contract's item."""
+    """A passage with its stance towards the claim; .to_dict() is the output contract's item.
+
+    stance "not scored" (probabilities None, score 0): the passage was too far from the claim
+    to move the verdict, so the stance model did not judge it.
+    """
 
     stance: str = "neutral"
-    p_supports: float = 0.0
-    p_refutes: float = 0.0
-    p_neutral: float = 0.0
+    p_supports: float | None = 0.0
+    p_refutes: float | None = 0.0
+    p_neutral: float | None = 0.0
     score: float = 0.0
 
 

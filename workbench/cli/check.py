@@ -30,7 +30,10 @@ def _format_result(result) -> str:
     else:
         lines.append("Evidence:")
     for rank, ev in enumerate(result.evidence, start=1):
-        probs = f"sup {ev.p_supports:.2f} / ref {ev.p_refutes:.2f} / neu {ev.p_neutral:.2f}"
+        if ev.p_supports is None:  # "not scored": too far from the claim to move the verdict
+            probs = "below the relevance threshold"
+        else:
+            probs = f"sup {ev.p_supports:.2f} / ref {ev.p_refutes:.2f} / neu {ev.p_neutral:.2f}"
         quote = textwrap.fill(
             f'"{ev.sentence}"', width=96, initial_indent="     ", subsequent_indent="      "
         )

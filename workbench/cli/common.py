@@ -74,9 +74,29 @@ def json_option(func: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
+def _set_backend(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """--backend is process-wide: $WORKBENCH_BACKEND, read wherever a model is loaded."""
+    if value:
+        os.environ["WORKBENCH_BACKEND"] = value
+
+
+def backend_option(func: Callable) -> Callable:
+    return click.option(
+        "--backend",
+        type=click.Choice(["torch", "onnx", "onnx-int8"], case_sensitive=False),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_backend,
+        help="How the models run: onnx (ONNX Runtime, the default), torch (PyTorch) or "
+        "onnx-int8 (int8 stance model). Env WORKBENCH_BACKEND.",
+    )(func)
+
+
 def engine_options(func: Callable) -> Callable:
-    """--index, --model and --stance-model: the options of every command that checks claims."""
-    return index_option(model_option(stance_option(func)))
+    """--index, --model, --stance-model and --backend: the options of every command that checks
+    claims."""
+    return index_option(model_option(stance_option(backend_option(func))))
 
 
 def top_k_option(func: Callable) -> Callable:

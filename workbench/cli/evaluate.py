@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import json_option, model_option, print_json, stance_option
+from .common import backend_option, json_option, model_option, print_json, stance_option
 
 
 @click.command("eval")
@@ -65,6 +65,7 @@ from .common import json_option, model_option, print_json, stance_option
 )
 @model_option
 @stance_option
+@backend_option
 @json_option
 def evaluate(
     dataset,

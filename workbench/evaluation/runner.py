@@ -75,7 +75,8 @@ def run_claims(
     for start in range(0, len(claims), CHUNK):
         chunk = claims[start : start + CHUNK]
         items = [{"id": c.id, "claim": c.claim, "date": c.date} for c in chunk]
-        results = wb.check_many(items, top_k=top_k, retrieve_k=depth)
+        # every judged sentence is scored: tuning re-decides them under other thresholds
+        results = wb.check_many(items, top_k=top_k, retrieve_k=depth, score_all=True)
         for gold, result in zip(chunk, results, strict=True):
             if result.error:
                 raise WorkbenchError(result.error)

@@ -66,6 +66,9 @@ def relevance_weight(cosine: float, params: VerdictParams = DEFAULT_PARAMS) -> f
     return min(1.0, 0.5 + 0.5 * (cosine - params.min_relevance) / span)
 
 
+NOT_SCORED = "not scored"  # the stance of evidence that could not move the verdict (weight 0)
+
+
 def stance_label(p_supports: float, p_refutes: float, p_neutral: float) -> str:
     """The most probable of supports / refutes / neutral."""
     best = max((p_supports, "supports"), (p_refutes, "refutes"), (p_neutral, "neutral"))

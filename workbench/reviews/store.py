@@ -61,7 +61,7 @@ MAX_CLAIM_ID_CHARS = 200
 MAX_NOTE_CHARS = 10_000
 MAX_EVIDENCE_ITEMS = 100
 MAX_EVIDENCE_TEXT_CHARS = 10_000  # a sentence is at most 2,000; its context three of them
-STANCES = ("supports", "refutes", "neutral")
+STANCES = ("supports", "refutes", "neutral", "not scored")  # not scored: see api._judge
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

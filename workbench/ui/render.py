@@ -10,7 +10,7 @@ import html
 import re
 from typing import Any
 
-from ..pipeline.verdict import VERDICTS
+from ..pipeline.verdict import NOT_SCORED, VERDICTS
 
 VERDICT_LABELS = {v: v.replace("_", " ") for v in VERDICTS}  # NOT_ENOUGH_INFO -> NOT ENOUGH INFO
 VERDICT_CHOICES = [(VERDICT_LABELS[v], v) for v in VERDICTS]
@@ -57,6 +57,11 @@ def _source_html(source: Any) -> str:
 
 
 def probs_html(ev: dict) -> str:
+    if ev.get("stance") == NOT_SCORED:
+        return (
+            "<div class='wb-probs wb-not-scored'>Not scored: too far from the claim to change "
+            "the verdict (relevance below the threshold).</div>"
+        )
     rows = []
     for key, label in (
         ("p_supports", "supports"),
@@ -76,6 +81,7 @@ def probs_html(ev: dict) -> str:
 def card_html(ev: dict, number: int) -> str:
     """One evidence card: marked sentence inside its context, metadata, stance probabilities."""
     stance = str(ev.get("stance") or "neutral")
+    css = re.sub(r"[^a-z-]+", "-", stance.lower())  # "not scored" -> not-scored
     meta = [f"<span class='wb-title'>{esc(ev.get('title') or ev.get('doc_id'))}</span>"]
     if ev.get("date"):
         meta.append(f"<span class='wb-date'>{esc(ev.get('date'))}</span>")
@@ -83,7 +89,7 @@ def card_html(ev: dict, number: int) -> str:
     if src:
         meta.append(f"<span class='wb-source'>{src}</span>")
     return (
-        f"<article class='wb-card wb-stance-{esc(stance)}' data-evidence='{number}'"
+        f"<article class='wb-card wb-stance-{esc(css)}' data-evidence='{number}'"
         f" data-doc-id='{esc(ev.get('doc_id'))}' data-start='{esc(ev.get('start'))}'"
         f" data-end='{esc(ev.get('end'))}'>"
         f"<div class='wb-card-head'><span class='wb-num'>#{number}</span>"
@@ -138,7 +144,7 @@ def neutral_html(items: list) -> str:
         return ""
     cards = "".join(card_html(ev, n) for n, ev in items)
     return (
-        "<details class='wb-neutral'><summary>Related but neutral sentences"
+        "<details class='wb-neutral'><summary>Related but neutral (or not scored) sentences"
         f" ({len(items)})</summary>{cards}</details>"
     )
 

@@ -16,11 +16,17 @@ embeddings are random unit vectors of the model's dimension (384). The output sa
 used what.
 
 Each size is then measured in a fresh subprocess (so its memory reading is clean) with
-Climate-FEVER claims as queries, one at a time:
-  embed_ms  - embedding the claim;  ann_ms - the FAISS search alone (50 candidates);
-  bm25_ms   - the FTS5 BM25 query alone (50 candidates);
+Climate-FEVER claims as queries, one at a time, old and new side by side:
+  embed_ms  - embedding the claim (new: ONNX Runtime; embed_torch_ms: PyTorch, the old path);
+  ann_ms    - the FAISS search alone (50 candidates);
+  bm25_fts5_ms - SQLite FTS5 alone (the old BM25);  bm25_ms - the engine the index chooses for
+              its size (storage/text/: FTS5 below text.CROSSOVER, bm25s above), 50 candidates;
+  search_old_ms - Workbench.search with FTS5 and the PyTorch embedder (the old search);
   search_ms - Workbench.search (embed + ANN + BM25 + fusion + sentence lookup), top 10;
-  check_ms  - Workbench.check (search + stance of 10 pairs + verdict), the full single check.
+  check_old_ms - the old check: old search + stance of all 10 pairs on PyTorch;
+  check_ms  - Workbench.check with the defaults (ONNX Runtime, evidence that cannot move the
+              verdict not scored), the full single check.
+--build-only builds the indexes (so the timed run can come later, on a quiet machine).
 Memory: bytes per sentence on disk (SQLite + FAISS file) and the process RSS added by opening
 the index (vector index and SQLite cache), next to the FAISS file size.
 Runs in about 15 minutes on a 2-core CPU with the default sizes (the 1M build dominates);
@@ -129,6 +135,10 @@ def build_synthetic(folder: Path, n: int, pool: list[str], pool_vecs=None, dim: 
             store.put_documents(batch)
         written = time.perf_counter() - started
         store.rebuild_vectors()
+        text_started = time.perf_counter()
+        with store.writing():
+            store.text.finish()  # the BM25 engine for this size (bm25s files when large)
+        text_s = time.perf_counter() - text_started
         count = store.count_sentences()
     kind = (
         f"real all-MiniLM-L6-v2 embeddings of {len(pool)} distinct sentences, repeated; "
@@ -140,6 +150,7 @@ def build_synthetic(folder: Path, n: int, pool: list[str], pool_vecs=None, dim: 
         "embeddings": kind,
         "build_seconds": round(time.perf_counter() - started, 1),
         "sqlite_write_seconds": round(written, 1),
+        "text_index_build_seconds": round(text_s, 1),
         "sentences": count,
     }
 
@@ -151,30 +162,49 @@ def measure(folder: Path, queries: int, stance_model: str | None) -> dict:
 
     rss_start = rss_mb()
     wb = Workbench.open(folder, stance_model=stance_model, create=False)
-    _ = wb.embedder.model, wb.stance  # load both models before reading memory
-    wb.embedder.encode(["warm up"])
+    # the old engine, in the same process: PyTorch models, FTS5, every pair scored
+    old = Workbench(wb.store, wb.model_name, stance_model, wb.params, backend="torch")
+    for bench in (wb, old):  # load the models of both before reading memory
+        _ = bench.embedder.model, bench.stance
+        bench.embedder.encode(["warm up"])
     rss_models = rss_mb()
     started = time.perf_counter()
     _ = wb.store.ann  # loads the FAISS file (rebuilds it only if it is stale)
+    engine = wb.store.text.current()  # loads the BM25 engine's files when it has any
     open_s = time.perf_counter() - started
     rss_open = rss_mb()
+
+    def fts5_only(on: bool) -> None:
+        """The old BM25 for the old engine's searches (the chosen engine stays loaded)."""
+        wb.store.text._engine = None if on or engine.kind == "fts5" else engine
+
     claims = climate_claims(queries, offset=1)
     for claim in climate_claims(3, offset=queries + 10):  # warm-up of every stage
         wb.check(claim)
-    timings: dict[str, list[float]] = {k: [] for k in ("embed", "ann", "bm25", "search", "check")}
+        old.check(claim, score_all=True)
+    names = ("embed", "embed_torch", "ann", "bm25_fts5", "bm25", "search_old", "search")
+    timings: dict[str, list[float]] = {k: [] for k in (*names, "check_old", "check")}
+    scored = 0
 
-    def clock(name, fn, *args):
+    def clock(name, fn, *args, **kw):
         t = time.perf_counter()
-        out = fn(*args)
+        out = fn(*args, **kw)
         timings[name].append(1000 * (time.perf_counter() - t))
         return out
 
     for claim in claims:
         vec = clock("embed", wb.embedder.encode, [claim])[0]
+        clock("embed_torch", old.embedder.encode, [claim])
         clock("ann", wb.store.search_vectors, vec, CANDIDATES)
-        clock("bm25", wb.store.search_bm25, fts_query(claim), CANDIDATES)
+        clock("bm25_fts5", wb.store.search_bm25, fts_query(claim), CANDIDATES)
+        clock("bm25", wb.store.search_text, claim, CANDIDATES)
+        fts5_only(True)
+        clock("search_old", old.search, claim, 10)
+        clock("check_old", old.check, claim, score_all=True)
+        fts5_only(False)
         clock("search", wb.search, claim, 10)
-        clock("check", wb.check, claim)
+        result = clock("check", wb.check, claim)
+        scored += sum(e.p_supports is not None for e in result.evidence)
     stats = wb.stats()
     rss_end = rss_mb()
     wb.close()
@@ -184,6 +214,8 @@ def measure(folder: Path, queries: int, stance_model: str | None) -> dict:
         "sentences": n,
         "vector_index": stats["vector_index"],
         **{f"{k}_ms": percentiles(v) for k, v in timings.items()},
+        "text_index": stats["text_index"],
+        "pairs_scored_per_check": round(scored / max(len(claims), 1), 2),
         "open_vectors_seconds": round(open_s, 2),
         "disk_bytes": disk,
         "disk_bytes_per_sentence": round(disk / n, 1),
@@ -213,6 +245,7 @@ def main() -> None:
     parser.add_argument("--real-up-to", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--stance-model", default=None)
+    parser.add_argument("--build-only", action="store_true", help="build the indexes, no timing")
     parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -248,6 +281,9 @@ def main() -> None:
             else:
                 build = build_synthetic(folder, n, pool)
             marker.write_text(json.dumps(build))
+            if args.build_only:
+                print(json.dumps({"size": n, "build": build}), file=sys.stderr)
+                continue
             command = [
                 sys.executable,
                 __file__,
@@ -273,7 +309,7 @@ def main() -> None:
         f"--real-up-to {args.real_up_to}",
         "distinct_sentences_in_pool": len(pool),
         "queries": "Climate-FEVER claims, one at a time",
-        "targets": {"check_p50_ms_at_100k": 300, "search_p50_ms_at_1M": 20},
+        "targets": {"check_p50_ms_at_100k": 150, "search_p50_ms_at_1M": 30},
         "results": results,
         "machine": machine(),
     }

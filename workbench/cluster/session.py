@@ -23,6 +23,13 @@ LOCAL_OBJECT_STORE_BYTES = 1 << 30  # claims, results and embeddings only: 1 GiB
 CONNECT_TIMEOUT_S = 5.0
 # what every worker process needs: models from disk only, quiet tokenizers
 WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+# settings of this process that workers must share (how the models run, e.g. --backend)
+FORWARDED_ENV = ("WORKBENCH_BACKEND",)
+
+
+def worker_env() -> dict[str, str]:
+    """Environment for worker processes: WORKER_ENV plus this process's FORWARDED_ENV."""
+    return {**WORKER_ENV, **{k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}}
 
 
 def import_ray():
@@ -97,7 +104,7 @@ def connect(
         try:
             ray.init(
                 address=address,
-                runtime_env={"env_vars": WORKER_ENV},
+                runtime_env={"env_vars": worker_env()},
                 logging_level=logging.ERROR,
                 log_to_driver=False,
             )
@@ -107,7 +114,7 @@ def connect(
                 "check that `ray status` works there and that the Ray versions match."
             ) from None
     else:
-        os.environ.update(WORKER_ENV)  # inherited by the local workers
+        os.environ.update(worker_env())  # inherited by the local workers
         ray.init(
             num_cpus=os.cpu_count() or 1,
             object_store_memory=LOCAL_OBJECT_STORE_BYTES,

@@ -86,6 +86,7 @@ def wiki_sentences(limit: int | None = None) -> list[str]:
 def machine() -> dict:
     """CPU model, core count, torch threads, Python and library versions."""
     info = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    info["load_average_1_5_15_min"] = [round(x, 2) for x in os.getloadavg()]  # others' work
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
         for line in out.splitlines():
@@ -102,6 +103,9 @@ def machine() -> dict:
         info["torch_threads"] = torch.get_num_threads()
         info["sentence_transformers"] = sentence_transformers.__version__
         info["faiss"] = faiss.__version__
+        import onnxruntime
+
+        info["onnxruntime"] = onnxruntime.__version__
     except ImportError:
         pass
     return info

@@ -48,3 +48,24 @@ def test_probabilities_sum_to_one(shipped):
     probs = shipped.predict([(YEREVAN, "Azerbaijan exports oil."), (CEASEFIRE_TIME, "x")])
     assert probs.shape == (2, 3)
     assert abs(float(probs.sum(axis=1).max()) - 1) < 1e-5
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["Yerevan denies military presence in Karabakh", "Armenia says it has no troops in Karabakh."],
+)
+def test_a_negated_claim_beside_an_unrelated_sentence_is_not_refuted(shipped, claim):
+    """The claim's wording alone (a negation) must not read as a contradiction."""
+    probs = shipped.predict([(CEASEFIRE_TIME, claim)])[0]
+    assert probs.argmax() != 1, probs
+
+
+def test_the_negation_of_a_stated_fact_is_refuted(shipped):
+    claim = "The ceasefire did not take effect at 13:00 local time."
+    probs = shipped.predict([(CEASEFIRE_TIME, claim)])[0]
+    assert probs[1] > 0.5, probs
+
+
+def test_the_card_records_the_calibration_and_the_probes():
+    card = (DEFAULT_STANCE_PATH / "README.md").read_text(encoding="utf-8")
+    assert "Temperature" in card and "Negation probe" in card and "Contrast set" in card

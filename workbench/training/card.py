@@ -18,11 +18,17 @@ def _stage_section(facts: dict) -> str:
         if recipe["stage"] == 1
         else (f"the stage-{recipe['stage'] - 1} model")
     )
+    calibrated = (
+        f" Temperature {result['temperature']:.2f}, fitted on the validation split, is folded into "
+        "the classifier (weights and bias divided by it)."
+        if result.get("temperature")
+        else ""
+    )
     return f"""## Stage {recipe["stage"]}
 
 Started from {start}; {result.get("train_pairs")} training pairs, {result.get("train_minutes")}
 minutes on {result.get("device")}; best validation accuracy {result.get("valid_accuracy", 0):.4f}
-at step {result.get("step")} of {result.get("steps_planned")}.
+at step {result.get("step")} of {result.get("steps_planned")}.{calibrated}
 
 | set | pairs | source, licence |
 |---|---:|---|
@@ -52,11 +58,11 @@ def render_card(out_dir: Path, facts: dict) -> None:
     (out_dir / "training.json").write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     stages, metrics = facts["stages"], facts.get("metrics") or {}
     metric_rows = "\n".join(
-        f"| {name} | {m.get('accuracy', float('nan')):.4f} | {m.get('macro_f1', float('nan')):.4f} "
-        f"| {m.get('n', '')} |"
+        f"| {name} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} | {m.get('n', '')} |"
         for name, m in metrics.items()
-        if isinstance(m, dict)
+        if isinstance(m, dict) and "macro_f1" in m and name != "contrast_set"
     )
+    probe_rows = "\n".join(_probe_rows(metrics))
     base = stages[0]["recipe"]["base"]
     card = f"""# workbench stance model (3-way NLI cross-encoder)
 
@@ -75,8 +81,33 @@ default corpus was trained or tuned on. Non-commercial sets (SICK, ANLI) are eva
 | set | accuracy | macro-F1 | pairs |
 |---|---:|---:|---:|
 {metric_rows}
+{probe_rows}
 """
     (out_dir / "README.md").write_text(card, encoding="utf-8")
+
+
+def _probe_rows(metrics: dict) -> list[str]:
+    """The claim-wording probes of `workbench eval-stance`, when they were run."""
+    rows = []
+    probe = metrics.get("negation_probe")
+    if probe:
+        rows += [
+            "",
+            "Negation probe (gold-neutral pairs called refutes, claim as written / negated): "
+            f"{probe['refutes_rate_original']:.4f} / {probe['refutes_rate_negated']:.4f} "
+            f"({probe['n']} pairs each).",
+        ]
+    contrast = metrics.get("contrast_set")
+    if contrast:
+        rows.append(
+            f"Contrast set (originals and one-fact swaps): accuracy {contrast['accuracy']:.4f}, "
+            f"swaps called supports {contrast['swap_called_supports']:.4f}."
+        )
+    conflicts = metrics.get("false_conflicts")
+    if conflicts:
+        parts = ", ".join(f"{k} {v:.4f}" for k, v in conflicts.items() if k != "n")
+        rows.append(f"False-conflict rate (gold-neutral pairs called refutes): {parts}.")
+    return rows
 
 
 def record_metrics(model_dir: Path, results: dict) -> None:

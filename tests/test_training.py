@@ -134,3 +134,25 @@ def test_side_by_side_has_one_column_per_model():
     row = next(line for line in text.splitlines() if "claim negated" in line)
     assert row.split()[-2:] == ["0.5000", "0.1000"]
     assert "model 2: new" in text
+
+
+def test_eval_stance_compares_models_on_the_same_pairs():
+    """`workbench eval-stance --compare` scores each model on the same generated contrast set."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+    from workbench.pipeline.stance import DEFAULT_STANCE_PATH
+
+    data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    if not (data / "fever-symmetric").exists():
+        pytest.skip(f"the evaluation data is not at {data}")
+    args = ["eval-stance", "--data", str(data), "--set", "contrast_set", "--json"]
+    result = CliRunner().invoke(main, [*args, "--compare", str(DEFAULT_STANCE_PATH)])
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout)["models"]
+    assert first["contrast_set"]["n"] == second["contrast_set"]["n"] > 300
+    assert first["contrast_set"]["accuracy"] == second["contrast_set"]["accuracy"]
+    assert 0 <= first["contrast_set"]["swap_called_supports"] <= 1

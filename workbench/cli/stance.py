@@ -10,14 +10,33 @@ from ..evaluation.stance import EXTRA_SETS, PROBES, SETS
 from .common import json_option, print_json, stance_option
 
 
+def data_options(data_help: str, pairs_help: str):
+    """--data (the public sets in ../shared/data) and --pairs-dir (.train/), shared by both."""
+
+    def decorate(command):
+        command = click.option(
+            "--pairs-dir",
+            default=".train",
+            show_default=True,
+            type=click.Path(file_okay=False),
+            help=pairs_help,
+        )(command)
+        return click.option(
+            "--data",
+            "data_dir",
+            default="../shared/data",
+            show_default=True,
+            type=click.Path(file_okay=False, exists=True),
+            help=data_help,
+        )(command)
+
+    return decorate
+
+
 @click.command("train-stance")
-@click.option(
-    "--data",
-    "data_dir",
-    default="../shared/data",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="Folder holding nli/ and fever-symmetric/ (the public training sets).",
+@data_options(
+    "Folder holding nli/ and fever-symmetric/ (the public training sets).",
+    "Compact train/valid pair files (built once, reused; never committed).",
 )
 @click.option(
     "--out",
@@ -26,13 +45,6 @@ from .common import json_option, print_json, stance_option
     show_default=True,
     type=click.Path(file_okay=False),
     help="Where to write the CrossEncoder folder.",
-)
-@click.option(
-    "--pairs-dir",
-    default=".train",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Compact train/valid pair files (built once, reused; never committed).",
 )
 @click.option(
     "--max-minutes",
@@ -76,20 +88,9 @@ def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base, stage, init_di
 
 
 @click.command("eval-stance")
-@click.option(
-    "--data",
-    "data_dir",
-    default="../shared/data",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="Folder holding fever-symmetric/, climate-fever/ and nli/sick/.",
-)
-@click.option(
-    "--pairs-dir",
-    default=".train",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Where the training recipe keeps its validation split (rebuilt if absent).",
+@data_options(
+    "Folder holding fever-symmetric/, climate-fever/ and nli/sick/.",
+    "Where the training recipe keeps its validation split (rebuilt if absent).",
 )
 @click.option(
     "--set",

@@ -30,7 +30,8 @@ from .session import (
     worker_failure,
 )
 
-FILES_PER_CALL = 16  # files a worker reads and embeds together (one embedding call)
+FILES_PER_CALL = 16  # at most this many files per worker call (one embedding call)
+CALLS_PER_WORKER = 4  # at least this many calls per worker, so none waits for a straggler
 
 
 class DocumentPreparer:
@@ -90,9 +91,10 @@ def _prepared_stream(
     session: RaySession, files: list[Path], model: str, index_dir: str
 ) -> Iterator[tuple[str, list]]:
     ray = import_ray()
+    per_call = max(1, min(FILES_PER_CALL, -(-len(files) // (CALLS_PER_WORKER * session.workers))))
     groups = [
-        pickle.dumps([os.fsencode(f) for f in files[i : i + FILES_PER_CALL]])
-        for i in range(0, len(files), FILES_PER_CALL)
+        pickle.dumps([os.fsencode(f) for f in files[i : i + per_call]])
+        for i in range(0, len(files), per_call)
     ]
     rows = ray.data.from_items([{"paths": g} for g in groups], override_num_blocks=len(groups))
     dataset = map_on_pool(

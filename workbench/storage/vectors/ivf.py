@@ -18,15 +18,16 @@ import numpy as np
 from .base import ANN
 
 PQ_DIMS_PER_BYTE = 8  # one 8-bit sub-quantiser code per 8 dimensions: 48 bytes at 384-d
-PQ_PROBE_FRACTION = 64  # nprobe = nlist / 64 for PQ: codes are cheap to scan but n is huge
+PQ_PROBE_FRACTION = 32  # nprobe = nlist / 32 for PQ: n is huge, each probe scans many codes
 PQ_RERANK = 10  # candidates fetched per wanted hit, re-scored exactly
 
 
 def ivf_params(n: int, quantizer: str = "flat") -> dict:
     """Cell count and probes for n vectors: nlist = 4*sqrt(n), nprobe = nlist/16 (>= 8).
 
-    For PQ (tens of millions of vectors) nprobe = nlist/64 (>= 16) keeps the codes scanned per
-    query near 1.6 % of n, and `rerank` asks for PQ_RERANK x k candidates to re-score.
+    For PQ (tens of millions of vectors) nprobe = nlist/32 (>= 16) scans about 3 % of the codes
+    per query (~80 ms at 100M on one core, 25 ns a code), and `rerank` asks for PQ_RERANK x k
+    candidates to re-score (recall@10 0.95 on real embeddings at that share, README).
     """
     nlist = max(16, int(4 * math.sqrt(max(n, 1))))
     if quantizer == "pq":

@@ -138,12 +138,16 @@ def _predict(model: StanceModel, pairs: list[Pair]) -> tuple[np.ndarray, float]:
 def score(model: StanceModel, pairs: list[Pair], two_way: bool = False) -> dict:
     """Metrics for one set; `two_way` predicts the larger of supports/refutes (no neutral class)."""
     probs, seconds = _predict(model, pairs)
+    out = _report(pairs, probs, two_way)
+    out["pairs_per_second"] = len(pairs) / seconds if seconds else None
+    return out
+
+
+def _report(pairs: list[Pair], probs: np.ndarray, two_way: bool = False) -> dict:
     labels = LABELS[:2] if two_way else LABELS
     cols = probs[:, :2] if two_way else probs
     pred = [labels[i] for i in np.argmax(cols, axis=1)]
-    out = report([lab for _, _, lab in pairs], pred, labels)
-    out["pairs_per_second"] = len(pairs) / seconds if seconds else None
-    return out
+    return report([lab for _, _, lab in pairs], pred, labels)
 
 
 def _refutes_rate(probs: np.ndarray) -> float:
@@ -169,8 +173,9 @@ def score_negation_probe(model: StanceModel, twins: list[tuple[Pair, Pair]]) -> 
 def score_contrast(model: StanceModel, pairs: list[Pair]) -> dict:
     """3-way accuracy on originals (supports) and swaps (refutes), and how often a swap is still
     called supports (the error a reviewer would act on)."""
-    out = score(model, pairs)
-    probs, _ = _predict(model, pairs)
+    probs, seconds = _predict(model, pairs)
+    out = _report(pairs, probs)
+    out["pairs_per_second"] = len(pairs) / seconds if seconds else None
     pred = probs.argmax(1)
     swaps = np.array([lab == "refutes" for _, _, lab in pairs])
     out["swap_called_supports"] = round(float((pred[swaps] == 0).mean()), 4)

@@ -49,17 +49,31 @@ def _rss(pid: int) -> float:
     return 0.0
 
 
-def _ray_workers() -> set[int]:
-    """Pids of Ray Data actor processes (one per worker) on this machine."""
+def _parent(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _ray_workers(root: int) -> set[int]:
+    """Pids of the Ray Data actor processes (one per worker) started under process `root`
+    (the local Ray a command starts is its child), not other jobs' on the same machine."""
     found = set()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if handle.read().startswith(b"ray::MapWorker"):
-                        found.add(int(entry))
+                    if not handle.read().startswith(b"ray::MapWorker"):
+                        continue
             except OSError:
                 continue
+            pid = int(entry)
+            while pid > 1 and pid != root:
+                pid = _parent(pid)
+            if pid == root:
+                found.add(int(entry))
     return found
 
 
@@ -73,7 +87,6 @@ class Sampler:
         self.first: tuple[float, int] | None = None  # (seconds, work) when progress first seen
         self.driver = 0.0
         self.workers: dict[int, float] = {}
-        self._before = _ray_workers()  # another run's workers, still exiting: not ours
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -81,7 +94,7 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.driver = max(self.driver, _rss(self.pid))
-            for pid in _ray_workers() - self._before:
+            for pid in _ray_workers(self.pid):
                 self.workers[pid] = max(self.workers.get(pid, 0.0), _rss(pid))
             if self.first is None:
                 done = self.progress()

@@ -92,9 +92,10 @@ class RayChecker:
         # workers may run elsewhere: they get absolute paths, valid on every node of a cluster
         # whose index sits on a shared path mounted at the same place
         self.index_dir = str(Path(index_dir).resolve())
-        self.model = model
+        # a model folder named relative to here means the same folder on every node
+        self.model = str(Path(model).resolve()) if _is_path(model) else model
         self.stance_model = (
-            str(Path(stance_model).resolve()) if _is_path(stance_model) else (stance_model)
+            str(Path(stance_model).resolve()) if _is_path(stance_model) else stance_model
         )
 
     def check_many(

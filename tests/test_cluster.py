@@ -247,3 +247,11 @@ def test_index_not_on_a_shared_path_is_refused(cluster, tmp_path):
     message = str(info.value)
     assert message.startswith(f"{missing} is not readable on Ray worker node ")
     assert "must be on a shared path that every worker sees" in message
+
+
+def test_workers_needs_ray(tmp_path):
+    result = CliRunner().invoke(
+        main, ["verify", str(CLAIMS), "-o", str(tmp_path / "o.jsonl"), "--workers", "2"]
+    )
+    assert result.exit_code == 2 and "--workers needs --ray" in result.output
+    assert not (tmp_path / "o.jsonl").exists()

@@ -137,9 +137,8 @@ def connect(
 def bind(cls: type, **kwargs) -> type:
     """cls with its constructor arguments built in, for Ray Data's actor pools.
 
-    Arguments given as fn_constructor_kwargs sit in the object store, and Ray then warns on
-    every actor start that a restart could lose them; a subclass defined here is shipped by
-    value with the arguments inside it.
+    A subclass defined here is shipped to the workers by value with its arguments inside, so
+    nothing the actors need sits in the object store apart from them.
     """
 
     def __init__(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -91,7 +92,7 @@ def main() -> None:
             "top10_overlap": round(float(np.mean(overlap)), 3),
         }
         rows.append(row)
-        print(json.dumps(row), flush=True)
+        print(json.dumps(row), flush=True, file=sys.stderr)
     crossover = next(
         (
             r["sentences"]

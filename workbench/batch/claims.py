@@ -7,17 +7,15 @@ valid text) never costs the others their check.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import WorkbenchError
 from ..pipeline.ingest import (
     check_id,
+    csv_rows,
     display_path,
     read_bounded,
     records_look_binary,
@@ -52,40 +50,17 @@ def _records(name: str, text: str, csv_file: bool) -> Iterator[tuple[str, dict]]
 
 
 def _csv_records(name: str, text: str) -> Iterator[tuple[str, dict]]:
-    csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise WorkbenchError(f"The header of {name} is not valid CSV ({exc}).") from None
-    names = [(n or "").strip().lower() for n in header or []]
-    if "claim" not in names:
-        raise WorkbenchError(
-            f"{name} has no 'claim' column; a claims CSV needs a header id,claim[,date]."
-        )
-    line = reader.line_num
-    while True:
-        where = f"Row {line + 1} of {name}"
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield where, {"error": f"{where} is not valid CSV ({exc}); fix its quoting."}
-            return  # the reader cannot find the next row reliably after this
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if any("\x00" in cell for cell in row):
-            yield where, {"error": f"{where} contains a NUL byte; remove it."}
-        elif len(row) > len(names):
-            message = (
-                f"{where} has {len(row)} fields but the header has {len(names)}; quote claims "
-                "that contain commas."
-            )
-            yield where, {"error": message}
-        else:
-            yield where, {k: v for k, v in zip(names, row) if k}
+    rows = csv_rows(
+        name,
+        text,
+        "claim",
+        "a claims CSV needs a header id,claim[,date]",
+        where_word="Row",
+        field_hint="claims",
+        skipped="",
+    )
+    for where, record, error in rows:
+        yield where, record if error is None else {"error": error}
 
 
 def _given_id(record: dict) -> str | None:

@@ -544,44 +544,56 @@ def _iter_jsonl(path: Path, data: bytes) -> Rows:
 
 def _iter_csv(path: Path, data: bytes) -> Rows:
     """Rows of a CSV file; a malformed row is reported by its (first) line number."""
-    csv.field_size_limit(sys.maxsize)
     name = display_path(path)
     _check_records_binary(name, data, jsonl=False)
-    text = _decode(name, data)
+    yield from csv_rows(name, _decode(name, data), "text", "a CSV needs id,title,text,date,url")
+
+
+def csv_rows(
+    name: str,
+    text: str,
+    required: str,
+    header_hint: str,
+    where_word: str = "row",
+    field_hint: str = "fields",
+    skipped: str = " (skipped it)",
+) -> Rows:
+    """The one strict CSV reader (documents and claims files): (where, record, None) per row,
+    or (where, None, error sentence) for a row that cannot be read, so one bad row never sinks
+    the file. A header without the `required` column is a WorkbenchError."""
+    csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         raise WorkbenchError(f"The header of {name} is not valid CSV ({exc}); fix it.") from None
     names = [(h or "").strip().lower() for h in header or []]
-    if "text" not in names:
-        raise WorkbenchError(f"{name} has no 'text' column; a CSV needs id,title,text,date,url.")
+    if required not in names:
+        raise WorkbenchError(f"{name} has no '{required}' column; {header_hint}.")
     line = reader.line_num
     while True:
-        first = line + 1
-        where = f"row {first} of {name}"
+        where = f"{where_word} {line + 1} of {name}"
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield where, None, f"{where} is not valid CSV ({exc}); fix its quoting (skipped it)."
+            yield where, None, f"{where} is not valid CSV ({exc}); fix its quoting{skipped}."
             return  # the reader cannot find the next row reliably after this
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if any("\x00" in cell for cell in row):
-            yield where, None, _nul_error(where)
-            continue
-        if len(row) > len(names):
+            yield where, None, f"{where} contains a NUL byte (binary data); remove it{skipped}."
+        elif len(row) > len(names):
             yield (
                 where,
                 None,
-                f"{where} has {len(row)} fields but the header has {len(names)}; quote fields "
-                "that contain commas (skipped it).",
+                f"{where} has {len(row)} fields but the header has {len(names)}; quote "
+                f"{field_hint} that contain commas{skipped}.",
             )
-            continue
-        yield where, {k: v for k, v in zip(names, row) if k}, None
+        else:
+            yield where, {k: v for k, v in zip(names, row) if k}, None
 
 
 def check_id(doc_id: str, where: str) -> None:

@@ -27,7 +27,7 @@ from .session import (
     import_ray,
     map_on_pool,
     require_readable_everywhere,
-    worker_failure,
+    worker_errors,
 )
 
 FILES_PER_CALL = 16  # at most this many files per worker call (one embedding call)
@@ -106,15 +106,9 @@ def _prepared_stream(
         index_dir=index_dir,
         cwd=os.getcwd(),
     )
-    try:
+    with worker_errors():
         for row in dataset.iter_rows():
             yield from pickle.loads(row["prepared"])
-    except WorkbenchError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - Ray wraps worker errors in its own types
-        if os.environ.get("WORKBENCH_DEBUG"):
-            raise
-        raise worker_failure(exc) from None
 
 
 def add_on_ray(

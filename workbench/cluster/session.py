@@ -197,6 +197,19 @@ def require_readable_everywhere(paths: list[str], what: str) -> None:
             )
 
 
+@contextlib.contextmanager
+def worker_errors() -> Iterator[None]:
+    """Turn what a worker raised (wrapped by Ray) into its one-sentence WorkbenchError."""
+    try:
+        yield
+    except WorkbenchError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Ray wraps worker errors in its own types
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        raise worker_failure(exc) from None
+
+
 def worker_failure(exc: BaseException) -> WorkbenchError:
     """The one-sentence WorkbenchError a worker raised, found inside Ray's wrapping exceptions."""
     seen: set[int] = set()

@@ -28,7 +28,7 @@ from .session import (
     import_ray,
     map_on_pool,
     require_readable_everywhere,
-    worker_failure,
+    worker_errors,
 )
 
 
@@ -134,7 +134,7 @@ class RayChecker:
             bar = tqdm(total=len(items), desc="Checking", unit="claim", file=sys.stderr)
         done = 0
         try:
-            try:
+            with worker_errors():
                 for row in dataset.iter_rows():
                     for record in json.loads(row["results"]):
                         result = result_from_dict(record)
@@ -144,12 +144,6 @@ class RayChecker:
                         if progress_callback is not None:
                             progress_callback(done, len(items), str(result.id))
                         yield result
-            except WorkbenchError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - Ray wraps worker errors in its own types
-                if os.environ.get("WORKBENCH_DEBUG"):
-                    raise
-                raise worker_failure(exc) from None
         finally:
             if bar is not None:
                 bar.close()

@@ -333,3 +333,112 @@ def test_tuned_thresholds_are_saved_in_the_index_and_used(seed_index, tiny_stanc
         wb.reset_params()
     lone = runner.invoke(main, ["eval", "--claims", str(CLAIMS), *base, "--save-params"])
     assert lone.exit_code == 1 and "--save-params needs --tune" in lone.output
+
+
+def _overconfident_outcomes(n: int = 40) -> list[Outcome]:
+    """NOT_ENOUGH_INFO said with raw confidence 0.9 but right a third of the time, and
+    SUPPORTED said with 0.56 but right nine times in ten; dev and test alternate."""
+    outcomes = []
+    for i in range(n):
+        split = "dev" if i % 2 == 0 else "test"
+        gold = "NOT_ENOUGH_INFO" if i % 3 == 0 else "SUPPORTED"
+        outcomes.append(_outcome(i, gold, "-", 0, split, [(0.1, 0.0, 0.9)], [0.9]))
+        gold = "REFUTED" if i % 20 in (0, 1) else "SUPPORTED"
+        outcomes.append(_outcome(100 + i, gold, "-", 0, split, [(0.8, 0.1, 0.1)], [0.9]))
+    return outcomes
+
+
+def test_confidence_calibration_makes_confidence_match_accuracy():
+    from workbench.evaluation.calibration import fit_calibration
+    from workbench.pipeline.verdict import calibrate
+
+    raw = thresholds.redecide(_overconfident_outcomes(), DEFAULT_PARAMS)
+    assert {(o.verdict, round(o.confidence, 4)) for o in raw} == {
+        ("NOT_ENOUGH_INFO", 0.9),
+        ("SUPPORTED", 0.76),
+    }
+    before = summarize(raw)["ece"]
+    params = fit_calibration(raw, DEFAULT_PARAMS)
+    assert [v for v, _, _ in params.calibration] == ["NOT_ENOUGH_INFO", "SUPPORTED"]
+    assert params.thresholds() == DEFAULT_PARAMS.thresholds()  # thresholds untouched
+    calibrated = thresholds.redecide(raw, params)
+    assert [o.verdict for o in calibrated] == [o.verdict for o in raw]  # same verdicts
+    nei = {o.confidence for o in calibrated if o.verdict == "NOT_ENOUGH_INFO"}
+    sup = {o.confidence for o in calibrated if o.verdict == "SUPPORTED"}
+    assert len(nei) == 1 and abs(nei.pop() - 1 / 3) < 0.05  # 0.9 -> about a third
+    assert len(sup) == 1 and abs(sup.pop() - 0.9) < 0.05  # 0.76 -> about 0.9
+    assert summarize(calibrated)["ece"] < 0.05 < before
+    # the map is increasing: more raw confidence never gives less
+    values = [calibrate("SUPPORTED", c, params) for c in (0.1, 0.5, 0.76, 0.99)]
+    assert values == sorted(values)
+    assert calibrate("REFUTED", 0.42, params) == 0.42  # no map for a verdict not fitted
+
+
+def test_a_verdict_seen_too_rarely_keeps_its_raw_confidence():
+    from workbench.evaluation.calibration import MIN_CLAIMS, fit_calibration
+
+    few = thresholds.redecide(_overconfident_outcomes(MIN_CLAIMS - 1)[:2], DEFAULT_PARAMS)
+    assert fit_calibration(few, DEFAULT_PARAMS).calibration == ()
+    empty = _outcome(1, "SUPPORTED", "NOT_ENOUGH_INFO", 0.0, "dev")  # nothing retrieved
+    params = fit_calibration([empty] * 30, DEFAULT_PARAMS)
+    assert params.calibration == ()
+    assert thresholds.redecide([empty], params)[0].confidence == 0.0
+
+
+def test_calibration_round_trips_and_bad_entries_are_one_sentence():
+    params = VerdictParams(calibration=(("NOT_ENOUGH_INFO", 0.5, -1.0),))
+    data = params.to_dict()
+    assert data["calibration"] == {"NOT_ENOUGH_INFO": [0.5, -1.0]}
+    assert VerdictParams.from_dict(json.loads(json.dumps(data))) == params
+    assert "calibration" not in DEFAULT_PARAMS.to_dict()  # old saved params read as before
+    for bad in (
+        {"MAYBE": [1, 0]},
+        {"SUPPORTED": [0, 0]},  # slope 0: every confidence the same
+        {"SUPPORTED": [-1, 0]},
+        {"SUPPORTED": [1]},
+        {"SUPPORTED": ["x", 0]},
+        {"SUPPORTED": [float("nan"), 0]},
+        [1, 0],
+    ):
+        with pytest.raises(WorkbenchError) as err:
+            VerdictParams.from_dict({**DEFAULT_PARAMS.to_dict(), "calibration": bad})
+        assert "calibration" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_tuning_report_calibrates_on_dev_and_reports_on_test():
+    report = thresholds.tuning_report(_overconfident_outcomes(60))
+    assert set(report["params"]["calibration"]) <= {"SUPPORTED", "NOT_ENOUGH_INFO", "REFUTED"}
+    assert report["params"]["calibration"]
+    assert report["test"]["ece"] < report["uncalibrated_test_ece"]
+    assert report["test"]["ece"] < 0.1
+
+
+@pytest.mark.slow
+def test_saved_calibration_is_used_by_check_and_dropped_by_hand_set_thresholds(
+    seed_index, tiny_stance
+):
+    from workbench import Workbench
+    from workbench.cli import main
+    from workbench.pipeline.verdict import calibrate
+
+    claim = "Yerevan denies military presence in Karabakh"
+    with Workbench.open(seed_index, create=False, stance_model=str(tiny_stance)) as wb:
+        raw = wb.check(claim)
+        fitted = VerdictParams(calibration=((raw.verdict, 0.5, -1.0),))
+        wb.save_params(fitted, {"tuned_on": "a test"})
+    with Workbench.open(seed_index, create=False, stance_model=str(tiny_stance)) as wb:
+        assert wb.params == fitted  # a later open reads the calibration back
+        result = wb.check(claim)
+    assert result.verdict == raw.verdict and 0 < raw.confidence < 1
+    expected = calibrate(raw.verdict, raw.confidence, fitted)
+    assert result.confidence == pytest.approx(expected, abs=1e-3)
+    assert result.confidence != raw.confidence
+
+    runner = CliRunner()
+    where = ["index", "params", "--index", str(seed_index)]
+    shown = runner.invoke(main, where)
+    assert shown.exit_code == 0 and f"calibration: {raw.verdict} slope 0.5" in shown.stdout
+    hand = runner.invoke(main, [*where, "--set", "decide=0.65", "--json"])
+    assert hand.exit_code == 0, hand.output
+    assert "calibration" not in json.loads(hand.stdout)
+    assert "calibration was fitted for the previous thresholds" in hand.stderr

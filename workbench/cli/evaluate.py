@@ -47,12 +47,14 @@ from .common import backend_option, json_option, model_option, print_json, stanc
 @click.option(
     "--tune",
     is_flag=True,
-    help="Tune the verdict thresholds on the dev half and report them on the test half.",
+    help="Tune the verdict thresholds and calibrate the confidence on the dev half; report "
+    "both on the test half.",
 )
 @click.option(
     "--save-params",
     is_flag=True,
-    help="With --tune: keep the tuned thresholds in the --index (see `index params`).",
+    help="With --tune: keep the tuned thresholds and calibration in the --index "
+    "(see `index params`).",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N claims.")
 @click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1))

@@ -131,7 +131,9 @@ def index_params(assignments, reset, index_dir, as_json) -> None:
         if reset:
             wb.reset_params()
         elif assignments:
-            values = wb.params.to_dict()
+            # hand-set thresholds drop the confidence calibration: it was fitted for the old ones
+            values = wb.params.thresholds()
+            dropped = bool(wb.params.calibration)
             for item in assignments:
                 name, sep, value = item.partition("=")
                 if not sep or name.strip() not in values:
@@ -142,9 +144,17 @@ def index_params(assignments, reset, index_dir, as_json) -> None:
                 values[name.strip()] = value.strip()
             provenance = {"set_by": "workbench index params --set"}
             wb.save_params(VerdictParams.from_dict(values, "--set values"), provenance)
+            if dropped:
+                click.echo(
+                    "The confidence calibration was fitted for the previous thresholds, so it "
+                    "is dropped; `workbench eval ... --tune --save-params` fits both again.",
+                    err=True,
+                )
         params = wb.stats()["verdict_params"]
     if as_json:
         print_json(params)
         return
     for key, value in params.items():
+        if key == "calibration":  # {verdict: [slope, intercept]}
+            value = "; ".join(f"{v} slope {a} intercept {b}" for v, (a, b) in value.items())
         click.echo(f"{key}: {value}")

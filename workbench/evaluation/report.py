@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .calibration import MIN_CLAIMS
+
 
 def _fmt(value, digits: int = 3) -> str:
     if value is None:
@@ -66,8 +68,17 @@ def format_report(report: dict) -> str:
     lines.append("Verdict params: " + ", ".join(f"{k}={v}" for k, v in params.items()))
     if "tuning" in report:
         t = report["tuning"]
+        tuned = {k: v for k, v in t["params"].items() if k != "calibration"}
+        lines.append("Tuned on the dev half: " + ", ".join(f"{k}={v}" for k, v in tuned.items()))
+        calibration = t["params"].get("calibration") or {}
         lines.append(
-            "Tuned on the dev half: " + ", ".join(f"{k}={v}" for k, v in t["params"].items())
+            "  confidence calibrated for: "
+            + (", ".join(sorted(calibration)) or f"none (each verdict needs {MIN_CLAIMS} claims)")
+            + (
+                f"; test ECE {_fmt(t['uncalibrated_test_ece'])} before calibration"
+                if "uncalibrated_test_ece" in t
+                else ""
+            )
         )
         before = t.get("untuned_on_test") or {}
         if before.get("n"):

@@ -10,7 +10,7 @@ from workbench.pipeline.verdict import VERDICTS
 
 from .conftest import SEED_CLAIM
 
-CONTRACT = {"id", "claim", "date", "verdict", "confidence", "evidence"}
+CONTRACT = {"id", "claim", "date", "verdict", "confidence", "confidence_calibrated", "evidence"}
 EVIDENCE_KEYS = {
     "doc_id",
     "title",

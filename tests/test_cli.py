@@ -98,7 +98,16 @@ def test_check_json_and_text(run, seed_index, tiny_stance):
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"id", "claim", "date", "verdict", "confidence", "evidence"}
+    assert set(payload) == {
+        "id",
+        "claim",
+        "date",
+        "verdict",
+        "confidence",
+        "confidence_calibrated",
+        "evidence",
+    }
+    assert payload["confidence_calibrated"] is False  # a fresh index has no calibration
     assert payload["date"] is None
     assert len(payload["evidence"]) == 3
     text = run("check", SEED_CLAIM, "--index", seed_index, "--stance-model", tiny_stance)

@@ -433,6 +433,8 @@ def test_saved_calibration_is_used_by_check_and_dropped_by_hand_set_thresholds(
     expected = calibrate(raw.verdict, raw.confidence, fitted)
     assert result.confidence == pytest.approx(expected, abs=1e-3)
     assert result.confidence != raw.confidence
+    assert result.confidence_calibrated and not raw.confidence_calibrated
+    assert result.to_dict()["confidence_calibrated"] is True
 
     runner = CliRunner()
     where = ["index", "params", "--index", str(seed_index)]

@@ -33,6 +33,7 @@ from .pipeline.verdict import (
     VerdictParams,
     decide,
     evidence_score,
+    is_calibrated,
     relevance_weight,
     stance_label,
 )
@@ -87,6 +88,9 @@ class CheckResult:
     evidence: list[Evidence] = field(default_factory=list)
     date: str | None = None  # the claim's date: evidence is from documents dated on/before it
     error: str | None = None  # set (and verdict NOT_ENOUGH_INFO) only by check_many on bad input
+    # True when the confidence went through a calibration fitted on this corpus's labelled
+    # claims (eval --tune --save-params): then it estimates how often such a verdict is right
+    confidence_calibrated: bool = False
     # every retrieved sentence in retrieval order (check_many with retrieve_k), not in to_dict
     retrieved: list[Hit] = field(default_factory=list, repr=False)
 
@@ -97,6 +101,7 @@ class CheckResult:
             "date": self.date,
             "verdict": self.verdict,
             "confidence": self.confidence,
+            "confidence_calibrated": self.confidence_calibrated,
             "evidence": [e.to_dict() for e in self.evidence],
         }
         if self.error:
@@ -682,4 +687,5 @@ class Workbench:
             confidence=confidence,
             evidence=[evidence[i] for i in order],
             date=date,
+            confidence_calibrated=bool(scored) and is_calibrated(verdict, self.params),
         )

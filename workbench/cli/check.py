@@ -23,7 +23,8 @@ from .common import (
 def _format_result(result) -> str:
     lines = [
         f"Claim:   {result.claim}",
-        f"Verdict: {result.verdict} (confidence {result.confidence:.2f})",
+        f"Verdict: {result.verdict} (confidence {result.confidence:.2f}"
+        f"{', calibrated' if result.confidence_calibrated else ''})",
     ]
     if not result.evidence:
         lines.append("No evidence found in the index.")

@@ -75,6 +75,7 @@ def result_from_dict(record: dict) -> CheckResult:
         evidence=[Evidence(**e) for e in record["evidence"]],
         date=record.get("date"),
         error=record.get("error"),
+        confidence_calibrated=bool(record.get("confidence_calibrated", False)),
     )
 
 

@@ -100,6 +100,11 @@ def _calibration_from(value, where: str) -> tuple[tuple[str, float, float], ...]
     return tuple(out)
 
 
+def is_calibrated(verdict: str, params: VerdictParams = DEFAULT_PARAMS) -> bool:
+    """Whether this verdict's confidence goes through a fitted calibration under params."""
+    return any(name == verdict for name, _, _ in params.calibration)
+
+
 def calibrate(verdict: str, confidence: float, params: VerdictParams = DEFAULT_PARAMS) -> float:
     """The confidence through the verdict's fitted calibration (unchanged when it has none)."""
     for name, slope, intercept in params.calibration:

@@ -110,13 +110,21 @@ def verdict_html(result: dict | None, elapsed: float | None = None) -> str:
     label = VERDICT_LABELS.get(verdict, verdict)
     conf = result.get("confidence")
     extra = f" · {elapsed * 1000:.0f} ms" if elapsed is not None else ""
+    calibrated = (
+        " title='Calibrated on labelled claims of this corpus: about how often such a verdict "
+        "is right.'"
+        if result.get("confidence_calibrated")
+        else " title='Raw strength of the evidence, not calibrated on this corpus "
+        "(workbench eval --tune --save-params calibrates it).'"
+    )
+    kind = "calibrated " if result.get("confidence_calibrated") else ""
     date = (
         f" <span class='wb-claim-date'>({esc(result['date'])})</span>" if result.get("date") else ""
     )
     return (
         f"<div class='wb-verdict wb-v-{esc(verdict.lower())}' data-verdict='{esc(verdict)}'>"
         f"<span class='wb-badge'>{esc(label)}</span>"
-        f"<span class='wb-conf'>confidence {fmt_prob(conf)}</span>"
+        f"<span class='wb-conf'{calibrated}>{kind}confidence {fmt_prob(conf)}</span>"
         f"<div class='wb-claim'>“{esc(result.get('claim'))}”{date}"
         f"<span class='wb-elapsed'>{esc(extra)}</span></div></div>"
     )

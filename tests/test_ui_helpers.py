@@ -172,3 +172,11 @@ def test_serve_command_is_the_one_command_line_of_app_py():
         [sys.executable, str(ROOT / "app.py"), "--help"], capture_output=True, text=True
     )
     assert app_help.returncode == 0 and "--max-upload-mb" in app_help.stdout
+
+
+def test_the_verdict_says_whether_its_confidence_is_calibrated():
+    result = {"claim": "c", "verdict": "SUPPORTED", "confidence": 0.7}
+    raw = verdict_html(result)
+    assert "calibrated confidence" not in raw and "not calibrated on this corpus" in raw
+    calibrated = verdict_html({**result, "confidence_calibrated": True})
+    assert "calibrated confidence 0.70" in calibrated and "not calibrated" not in calibrated

@@ -444,3 +444,35 @@ def test_saved_calibration_is_used_by_check_and_dropped_by_hand_set_thresholds(
     assert hand.exit_code == 0, hand.output
     assert "calibration" not in json.loads(hand.stdout)
     assert "calibration was fitted for the previous thresholds" in hand.stderr
+
+
+def test_calibrate_alone_keeps_the_thresholds():
+    outcomes = _overconfident_outcomes(60)
+    report = thresholds.tuning_report(outcomes, keep=DEFAULT_PARAMS)
+    kept = {k: v for k, v in report["params"].items() if k != "calibration"}
+    assert kept == DEFAULT_PARAMS.thresholds()
+    assert report["objective"] == thresholds.CALIBRATION_ONLY
+    assert set(report["params"]["calibration"]) == {"NOT_ENOUGH_INFO", "SUPPORTED"}
+    assert report["test"]["ece"] < 0.05 < report["uncalibrated_test_ece"]
+    # the verdicts are those of the kept thresholds: only the confidence moved
+    before = thresholds.redecide([o for o in outcomes if o.split == "test"], DEFAULT_PARAMS)
+    assert report["test"]["accuracy"] == summarize(before)["accuracy"]
+
+
+@pytest.mark.slow
+def test_eval_calibrate_through_the_cli_keeps_the_index_thresholds(seed_index, tiny_stance):
+    from workbench.cli import main
+
+    runner = CliRunner()
+    base = ["eval", "--claims", str(CLAIMS), "--index", str(seed_index)]
+    base += ["--stance-model", str(tiny_stance), "--quiet", "--limit", "8", "--calibrate"]
+    out = runner.invoke(main, [*base, "--json", "--save-params"], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    tuning = json.loads(out.stdout)["tuning"]
+    assert tuning["objective"] == thresholds.CALIBRATION_ONLY
+    assert {k: tuning["params"][k] for k in DEFAULT_PARAMS.thresholds()} == (
+        DEFAULT_PARAMS.thresholds()
+    )
+    text = runner.invoke(main, base, catch_exceptions=False)
+    assert "Calibrated on the dev half, thresholds kept" in text.stdout
+    assert "confidence calibrated for: none" in text.stdout  # 4 dev claims are too few

@@ -51,10 +51,15 @@ from .common import backend_option, json_option, model_option, print_json, stanc
     "both on the test half.",
 )
 @click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Fit only the confidence calibration on the dev half, keeping the thresholds in use; "
+    "report it on the test half.",
+)
+@click.option(
     "--save-params",
     is_flag=True,
-    help="With --tune: keep the tuned thresholds and calibration in the --index "
-    "(see `index params`).",
+    help="With --tune or --calibrate: keep what was fitted in the --index (see `index params`).",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N claims.")
 @click.option("--top-k", default=10, show_default=True, type=click.IntRange(min=1))
@@ -76,6 +81,7 @@ def evaluate(
     index_dir,
     split,
     tune,
+    calibrate,
     save_params,
     limit,
     top_k,
@@ -102,6 +108,7 @@ def evaluate(
         top_k=top_k,
         limit=limit,
         tune=tune,
+        calibrate=calibrate,
         save_params=save_params,
         outcomes_path=outcomes,
         progress=say,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .calibration import MIN_CLAIMS
+from .thresholds import CALIBRATION_ONLY
 
 
 def _fmt(value, digits: int = 3) -> str:
@@ -69,7 +70,12 @@ def format_report(report: dict) -> str:
     if "tuning" in report:
         t = report["tuning"]
         tuned = {k: v for k, v in t["params"].items() if k != "calibration"}
-        lines.append("Tuned on the dev half: " + ", ".join(f"{k}={v}" for k, v in tuned.items()))
+        what = (
+            "Calibrated on the dev half, thresholds kept"
+            if t.get("objective") == (CALIBRATION_ONLY)
+            else "Tuned on the dev half"
+        )
+        lines.append(f"{what}: " + ", ".join(f"{k}={v}" for k, v in tuned.items()))
         calibration = t["params"].get("calibration") or {}
         lines.append(
             "  confidence calibrated for: "

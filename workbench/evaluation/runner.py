@@ -52,6 +52,7 @@ class EvalOptions:
     top_k: int = 10
     limit: int | None = None  # only the first N claims
     tune: bool = False  # fit thresholds on the dev half, report them on the test half
+    calibrate: bool = False  # fit only the confidence calibration (keep the thresholds)
     save_params: bool = False  # with tune: keep the tuned thresholds in the index
     params: VerdictParams | None = None  # None: the index's own thresholds
     outcomes_path: str | os.PathLike | None = None  # one JSON line per claim
@@ -126,7 +127,9 @@ def _check_and_report(
     check_s = time.perf_counter() - started
     stats = wb.stats()
     used = wb.params
-    tuning = tuning_report(outcomes) if options.tune else None
+    tuning = None
+    if options.tune or options.calibrate:
+        tuning = tuning_report(outcomes, keep=None if options.tune else used)
     if options.save_params:
         rule = SPLIT_RULE if corpus is not None else FILE_SPLIT
         save_tuned(wb, tuning, source, rule)
@@ -149,8 +152,10 @@ def _check_and_report(
 
 def evaluate_climate_fever(data: str | os.PathLike, split: str, options: EvalOptions) -> dict:
     """Build (or reuse) the pooled Climate-FEVER index, check the claims, return the report."""
-    if options.save_params and not (options.tune and options.index_dir):
-        raise WorkbenchError("--save-params needs --tune and an --index folder to save into.")
+    if options.save_params and not ((options.tune or options.calibrate) and options.index_dir):
+        raise WorkbenchError(
+            "--save-params needs --tune or --calibrate and an --index folder to save into."
+        )
     say = options.progress or (lambda message: None)
     claims, corpus = load_climate_fever(data)
     if split != "all":
@@ -187,15 +192,16 @@ def evaluate_climate_fever(data: str | os.PathLike, split: str, options: EvalOpt
 def evaluate_claims_file(claims_file: str | os.PathLike, options: EvalOptions) -> dict:
     """Check a labelled claims file against an existing index and return the report.
 
-    With options.tune the file is split into halves (FILE_SPLIT): thresholds are tuned on the
-    dev half and reported on the test half.
+    With options.tune (or .calibrate) the file is split into halves (FILE_SPLIT): thresholds
+    and calibration (or the calibration alone) are fitted on the dev half and reported on the
+    test half.
     """
-    if options.save_params and not options.tune:
-        raise WorkbenchError("--save-params needs --tune.")
+    if options.save_params and not (options.tune or options.calibrate):
+        raise WorkbenchError("--save-params needs --tune or --calibrate.")
     claims = load_claims_file(claims_file)
     if options.limit:
         claims = claims[: options.limit]
-    if options.tune:
+    if options.tune or options.calibrate:
         claims = [replace(c, split="dev" if i % 2 == 0 else "test") for i, c in enumerate(claims)]
     index_dir = options.index_dir or "index"
     with Workbench.open(
@@ -205,6 +211,6 @@ def evaluate_claims_file(claims_file: str | os.PathLike, options: EvalOptions) -
     report = {"claims_file": str(claims_file), "index": str(index_dir), **report}
     if not any(c.evidence for c in claims):
         report["evidence_recall_note"] = "no gold evidence in the claims file"
-    if options.tune:
+    if options.tune or options.calibrate:
         report["split_rule"] = FILE_SPLIT
     return report

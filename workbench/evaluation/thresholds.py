@@ -120,17 +120,22 @@ def tune(
     return best[2], {objective: round(best[0], 4), "n": len(scored)}
 
 
-def tuning_report(outcomes: list[Outcome]) -> dict:
+def tuning_report(outcomes: list[Outcome], keep: VerdictParams | None = None) -> dict:
     """Tune thresholds, then calibrate the confidence, on the dev half; report both halves.
 
     "test" is what the saved params give on claims tuning never saw; "uncalibrated_test_ece"
-    is the test ECE of the tuned thresholds before the confidence calibration.
+    is the test ECE of the tuned thresholds before the confidence calibration. With `keep`,
+    its thresholds stay as they are and only the calibration is fitted.
     """
     dev = [o for o in outcomes if o.split == "dev"]
     if not dev:
         raise WorkbenchError("Tuning needs dev-half claims; run with --split all or dev.")
-    out: dict = {"tuned_on": "dev", "objective": "macro_f1 (ties: accuracy)"}
-    thresholds_only, value = tune(dev)
+    if keep is None:
+        out: dict = {"tuned_on": "dev", "objective": "macro_f1 (ties: accuracy)"}
+        thresholds_only, value = tune(dev)
+    else:
+        out = {"tuned_on": "dev", "objective": CALIBRATION_ONLY}
+        thresholds_only, value = replace(keep, calibration=()), {}
     out["untuned_on_test"] = {
         k: v
         for k, v in summarize([o for o in outcomes if o.split == "test"]).items()
@@ -152,6 +157,7 @@ def tuning_report(outcomes: list[Outcome]) -> dict:
     return out
 
 
+CALIBRATION_ONLY = "confidence calibration only (thresholds kept)"
 _VERDICT_KEYS = (
     "n",
     "n_scored",

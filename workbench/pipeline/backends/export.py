@@ -27,7 +27,7 @@ import numpy as np
 
 from .base import features
 
-RECIPE = 1  # bump when the export recipe changes: older cache files are then rebuilt
+RECIPE = 2  # bump when the export recipe changes: older cache files are then rebuilt
 CACHE_DIR = ".onnx-cache"
 CACHE_ENV = "WORKBENCH_ONNX_CACHE"  # overrides where the files go
 OPSET = 17
@@ -242,7 +242,10 @@ def _optimise(model, raw: Path, target: Path, wrapper, args: tuple, names: list[
 
 
 def _quantise(source: Path, target: Path) -> Path:
-    """Dynamic int8 weights (per channel, reduced range: accurate on CPUs without VNNI)."""
+    """Dynamic int8 weights of the plain MatMuls (per channel, reduced range: accurate on CPUs
+    without VNNI). A fused attention op stays float32: quantising it too was 23 % faster but cost
+    the stance model 1.2 points on the contrast set and 0.6 on FEVER-Symmetric, while this loses
+    nothing measurable (README, Backends and quality)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -254,6 +257,7 @@ def _quantise(source: Path, target: Path) -> Path:
             weight_type=QuantType.QInt8,
             per_channel=True,
             reduce_range=True,
+            op_types_to_quantize=["MatMul"],
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     finally:

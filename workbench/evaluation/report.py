@@ -70,9 +70,10 @@ def format_report(report: dict) -> str:
     if "tuning" in report:
         t = report["tuning"]
         tuned = {k: v for k, v in t["params"].items() if k != "calibration"}
+        calibrate_only = t.get("objective") == CALIBRATION_ONLY
         what = (
             "Calibrated on the dev half, thresholds kept"
-            if t.get("objective") == (CALIBRATION_ONLY)
+            if calibrate_only
             else "Tuned on the dev half"
         )
         lines.append(f"{what}: " + ", ".join(f"{k}={v}" for k, v in tuned.items()))
@@ -89,7 +90,8 @@ def format_report(report: dict) -> str:
         before = t.get("untuned_on_test") or {}
         if before.get("n"):
             lines.append(
-                f"  test, before tuning: accuracy {_fmt(before.get('accuracy'))}  "
+                f"  test, before {'calibration' if calibrate_only else 'tuning'}: "
+                f"accuracy {_fmt(before.get('accuracy'))}  "
                 f"macro-F1 {_fmt(before.get('macro_f1'))}  ECE {_fmt(before.get('ece'))}"
             )
         for name in ("test", "dev", "all"):

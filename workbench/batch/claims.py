@@ -16,6 +16,7 @@ from ..errors import WorkbenchError
 from ..pipeline.ingest import (
     check_id,
     csv_rows,
+    decode_utf8,
     display_path,
     read_bounded,
     records_look_binary,
@@ -106,14 +107,7 @@ def read_claims(path: str | os.PathLike, extra_fields: tuple[str, ...] = ()) -> 
         )
     if records_look_binary(data, jsonl=suffix != ".csv"):
         raise WorkbenchError(f"{name} looks like a binary file; give claims as CSV or JSONL text.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise WorkbenchError(
-            f"{name} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
-            "save it as UTF-8 and rerun."
-        ) from None
+    text = decode_utf8(name, data, then="rerun")
     records = list(_records(name, text, suffix == ".csv"))
     taken = {given for _, record in records if (given := _given_id(record))}
     out = []

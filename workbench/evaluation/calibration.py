@@ -66,7 +66,7 @@ def fit_calibration(outcomes: list[Outcome], params: VerdictParams) -> VerdictPa
     """
     by_verdict: dict[str, tuple[list[float], list[bool]]] = {}
     for o in outcomes:
-        if o.gold is None or not o.probs:  # nothing retrieved: confidence 0, nothing to map
+        if not o.probs:  # nothing retrieved: confidence 0, nothing to map
             continue
         confidences, correct = by_verdict.setdefault(o.verdict, ([], []))
         confidences.append(o.confidence)

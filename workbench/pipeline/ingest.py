@@ -240,15 +240,15 @@ def _check_records_binary(name: str, data: bytes, jsonl: bool) -> None:
         raise _binary_error(name)
 
 
-def _decode(name: str, data: bytes) -> str:
-    """UTF-8 text (BOM dropped); invalid bytes are an error naming the line."""
+def decode_utf8(name: str, data: bytes, then: str = "add it again") -> str:
+    """UTF-8 text (BOM dropped); invalid bytes are an error naming the line and what to do."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise WorkbenchError(
             f"{name} is not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
-            "save it as UTF-8 and add it again."
+            f"save it as UTF-8 and {then}."
         ) from None
 
 
@@ -256,7 +256,7 @@ def _read_text_file(path: Path, data: bytes | None = None) -> str:
     name = display_path(path)
     data = read_bounded(path) if data is None else data
     _check_binary(name, data)
-    return _decode(name, data)
+    return decode_utf8(name, data)
 
 
 _QUIET_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "justext")
@@ -546,7 +546,7 @@ def _iter_csv(path: Path, data: bytes) -> Rows:
     """Rows of a CSV file; a malformed row is reported by its (first) line number."""
     name = display_path(path)
     _check_records_binary(name, data, jsonl=False)
-    yield from csv_rows(name, _decode(name, data), "text", "a CSV needs id,title,text,date,url")
+    yield from csv_rows(name, decode_utf8(name, data), "text", "a CSV needs id,title,text,date,url")
 
 
 def csv_rows(

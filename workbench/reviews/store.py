@@ -32,6 +32,7 @@ from ..evidence import Evidence, ReviewedEvidence
 from ..pipeline.ingest import parse_date
 from ..pipeline.normalize import normalize_text
 from ..pipeline.verdict import VERDICTS
+from ..storage.connection import transaction
 from ..storage.files import write_text_atomic
 from ..storage.migrations import migrate_component
 from .migrations import REVIEW_MIGRATIONS
@@ -197,13 +198,8 @@ class ReviewStore:
         con = self._connect()
         try:
             con.execute("PRAGMA journal_mode=WAL")
-            con.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(con):
                 migrate_component(con, "reviews", REVIEW_MIGRATIONS, self.db_path)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
         finally:
             con.close()
 
@@ -247,8 +243,7 @@ class ReviewStore:
         created_at = created_at or _now()
         con = self._connect()
         try:
-            con.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(con):
                 row = con.execute(
                     "SELECT MAX(review_id) FROM review WHERE claim_key = ?", (key,)
                 ).fetchone()
@@ -298,10 +293,6 @@ class ReviewStore:
                         for i, e in enumerate(items)
                     ],
                 )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
         finally:
             con.close()
         return self.get(review_id)

@@ -10,15 +10,16 @@ from .common import backend_option, json_option, model_option, print_json, stanc
 @click.command("eval")
 @click.option(
     "--dataset",
-    type=click.Choice(["climate-fever"]),
+    type=click.Choice(["climate-fever", "fever"]),
     default=None,
     help="Evaluate on a public data set (builds its evidence index; needs --data).",
 )
 @click.option(
     "--data",
     default=None,
-    type=click.Path(dir_okay=False),
-    help="The data set file, e.g. ../shared/data/climate-fever/climate-fever.jsonl.",
+    type=click.Path(),
+    help="The data set: ../shared/data/climate-fever/climate-fever.jsonl for climate-fever, "
+    "the folder ../shared/data (holding nli/) for fever.",
 )
 @click.option(
     "--claims",
@@ -42,7 +43,8 @@ from .common import backend_option, json_option, model_option, print_json, stanc
     type=click.Choice(["all", "dev", "test"]),
     default="all",
     show_default=True,
-    help="--dataset only: which claims (dev = even claim id, test = odd).",
+    help="--dataset only: which claims (dev = even claim id, test = odd). The fever dev half "
+    "trained the verdict aggregator: report its test half.",
 )
 @click.option(
     "--tune",
@@ -93,7 +95,7 @@ def evaluate(
 ) -> None:
     """Measure verdicts (accuracy, macro-F1, ECE) and evidence recall against gold labels."""
     from ..evaluation.report import format_report
-    from ..evaluation.runner import EvalOptions, evaluate_claims_file, evaluate_climate_fever
+    from ..evaluation.runner import EvalOptions, evaluate_claims_file, evaluate_dataset
 
     def say(message: str) -> None:
         if not quiet:
@@ -115,8 +117,11 @@ def evaluate(
     )
     if dataset:
         if not data:
-            raise click.UsageError("--dataset climate-fever needs --data PATH/climate-fever.jsonl.")
-        report = evaluate_climate_fever(data, split, options)
+            raise click.UsageError(
+                "--dataset climate-fever needs --data PATH/climate-fever.jsonl; --dataset fever "
+                "needs --data ../shared/data."
+            )
+        report, _ = evaluate_dataset(dataset, data, split, options)
     else:
         if split != "all":
             raise click.UsageError("--split applies to --dataset only.")

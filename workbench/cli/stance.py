@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..evaluation.stance import EXTRA_SETS, PROBES, SETS
-from .common import json_option, print_json, stance_option
+from .common import backend_option, json_option, model_option, print_json, stance_option
 
 
 def data_options(data_help: str, pairs_help: str):
@@ -57,11 +57,12 @@ def data_options(data_help: str, pairs_help: str):
 )
 @click.option(
     "--stage",
-    type=click.IntRange(1, 3),
+    type=click.IntRange(1, 4),
     default=1,
     show_default=True,
     help="1: fine-tune the base; 2: continue from --init, debiased; 3: continue from --init "
-    "with negation-symmetric, contrastive and hard-neutral pairs, calibrated (see model card).",
+    "with negation-symmetric, contrastive and hard-neutral pairs, calibrated; 4: continue from "
+    "--init with one-fact swaps and number paraphrases, bf16 where the CPU has it (model card).",
 )
 @click.option(
     "--init",
@@ -137,3 +138,76 @@ def eval_stance(data_dir, pairs_dir, sets, others, write_card, stance_model, as_
         click.echo(format_side_by_side(all_results))
     else:
         click.echo(format_text(results))
+
+
+@click.command("train-verdict")
+@data_options(
+    "Folder holding nli/ (the FEVER claims and evidence) and fever-symmetric/.",
+    "Where the list of claims stances stages 1-3 trained on is cached (built once).",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Where to build/reuse the pooled FEVER evidence index (default: a temporary folder).",
+)
+@click.option(
+    "--outcomes",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Reuse the stance outcomes saved by an earlier run (skips checking), or with "
+    "--save-outcomes, where to save them.",
+)
+@click.option("--save-outcomes", is_flag=True, help="Write the outcomes to --outcomes.")
+@model_option
+@stance_option
+@backend_option
+@json_option
+def train_verdict(
+    data_dir, pairs_dir, index_dir, outcomes, save_outcomes, model, stance_model, as_json
+) -> None:
+    """Fit the verdict aggregator on held-out FEVER claims checked end to end; write it as
+    verdict.json into the stance model's folder."""
+    from ..evaluation.outcomes import read_outcomes
+    from ..evaluation.runner import EvalOptions, evaluate_dataset
+    from ..pipeline.stance import DEFAULT_STANCE_PATH
+    from ..training.verdict import train_verdict as fit
+
+    def say(message: str) -> None:
+        click.echo(message, err=True)
+
+    stance_dir = Path(stance_model) if stance_model else DEFAULT_STANCE_PATH
+    if not (stance_dir / "config.json").is_file():
+        raise click.UsageError(f"--stance-model {stance_dir} is not a model folder.")
+    if outcomes and not save_outcomes:
+        found = read_outcomes(outcomes)
+        source = {"outcomes": str(outcomes)}
+    else:
+        options = EvalOptions(
+            index_dir=index_dir,
+            model=model,
+            stance_model=str(stance_dir),
+            outcomes_path=outcomes if save_outcomes else None,
+            progress=say,
+        )
+        report, found = evaluate_dataset("fever", data_dir, "all", options)
+        source = {
+            "split_rule": report["split_rule"],
+            "corpus_sentences": report["corpus_sentences"],
+        }
+    result = fit(found, stance_dir, {"data": source}, say)
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(
+            f"Wrote {result['written_to']} (recipe {result['recipe']}, C {result['fit']['C']})."
+        )
+        for name in ("dev", "test"):
+            ours, rule = result[name], result[f"{name}_hand_rule"]
+            click.echo(
+                f"  {name}: accuracy {ours['accuracy']} (hand-set rule {rule['accuracy']}), "
+                f"macro-F1 {ours['macro_f1']} ({rule['macro_f1']}), confidence AUROC "
+                f"{ours['confidence_auroc']} ({rule['confidence_auroc']}), ECE {ours['ece']} "
+                f"({rule['ece']})"
+            )

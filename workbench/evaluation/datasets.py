@@ -21,7 +21,7 @@ from ..pipeline.verdict import CONFLICTING, NOT_ENOUGH_INFO, REFUTED, SUPPORTED
 
 LABELS = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO)  # the three-way score
 ALL_LABELS = (*LABELS, CONFLICTING)  # rows / columns of the confusion matrix
-DATASETS = ("climate-fever",)
+DATASETS = ("climate-fever", "fever")
 SPLITS = ("all", "dev", "test")
 SPLIT_RULE = "dev = even claim_id, test = odd claim_id"
 FILE_SPLIT = "dev = 1st, 3rd, 5th ... claim of the file, test = 2nd, 4th ..."
@@ -150,6 +150,74 @@ def load_climate_fever(path: str | os.PathLike) -> tuple[list[GoldClaim], Corpus
         )
         spans[doc_id] = (starts, ends, keys)
         total += len(parts)
+    return claims, Corpus(records, spans, total)
+
+
+FEVER_SPLIT_RULE = (
+    "FEVER 1.0 train claims in the verdict hold-out (10 % by hash of the claim, never in the "
+    "stance mix of stage 4; claims stages 1-3 trained on removed); dev = even id, test = odd id; "
+    "at most PER_LABEL claims of each label per half"
+)
+
+
+def load_fever(
+    data_dir: str | os.PathLike, per_label: int = 500, seen: set[str] | None = None
+) -> tuple[list[GoldClaim], Corpus]:
+    """End-to-end FEVER: held-out FEVER claims and a corpus pooling the gold evidence of every
+    held-out verifiable claim (each claim's evidence one document), so each claim also meets
+    the evidence of others; NOT ENOUGH INFO claims have none of their own.
+
+    `seen` holds normalised claims the stance model trained on (dropped). The dev half trains
+    the verdict aggregator (training/verdict.py); the test half is the end-to-end FEVER score.
+    """
+    import ast
+    import csv
+    import sys
+
+    from ..training.data import _norm_claim, detokenize, in_verdict_holdout
+
+    root = Path(data_dir) / "nli"
+    paths = sorted(root.glob("fever_evidence_pairs/*/data/**/split_wiki_data_*.csv"))
+    if not paths:
+        raise WorkbenchError(
+            f"No FEVER files under {root}; pass --data ../shared/data (the folder holding nli/)."
+        )
+    csv.field_size_limit(sys.maxsize)
+    seen = seen or set()
+    claims: list[GoldClaim] = []
+    records, spans, total = [], {}, 0
+    taken: dict[tuple[str, str], int] = {}
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                claim = detokenize(row["claim"])
+                if not in_verdict_holdout(claim, 0.1) or _norm_claim(claim) in seen:
+                    continue
+                label = normalize_label(row["label"])
+                try:
+                    sentences = ast.literal_eval(row["evidence"]) if row["evidence"] else []
+                except (ValueError, SyntaxError):
+                    continue
+                texts = list(dict.fromkeys(detokenize(t).strip() for t in sentences if t.strip()))
+                if label != NOT_ENOUGH_INFO and not texts:
+                    continue
+                doc_id = f"fever:{row['id']}"
+                if texts:
+                    starts, ends, keys, offset = [], [], [], 0
+                    for text in texts:
+                        starts.append(offset)
+                        ends.append(offset + len(text))
+                        keys.append(evidence_key(doc_id, text))
+                        offset += len(text) + 2
+                    records.append({"id": doc_id, "title": "", "text": "\n\n".join(texts)})
+                    spans[doc_id] = (starts, ends, keys)
+                    total += len(texts)
+                split = "dev" if int(row["id"]) % 2 == 0 else "test"
+                if taken.get((split, label), 0) >= per_label:
+                    continue  # its evidence stays in the corpus as a distractor
+                taken[(split, label)] = taken.get((split, label), 0) + 1
+                relevant = spans[doc_id][2] if texts else []
+                claims.append(GoldClaim(row["id"], claim, label, list(relevant), None, split))
     return claims, Corpus(records, spans, total)
 
 

@@ -68,6 +68,28 @@ def expected_calibration_error(
     return ece
 
 
+def auroc(scores: Sequence[float], positive: Sequence[bool]) -> float:
+    """Area under the ROC curve of `scores` for telling positives from negatives (the chance
+    that a random positive scores above a random negative; ties count half). nan if one side
+    is empty."""
+    pos = [s for s, p in zip(scores, positive, strict=True) if p]
+    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
+    if not pos or not neg:
+        return float("nan")
+    ranked = sorted((s, i) for i, s in enumerate(scores))
+    ranks = [0.0] * len(scores)
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[ranked[k][1]] = (i + j) / 2 + 1
+        i = j + 1
+    pos_rank = sum(r for r, p in zip(ranks, positive, strict=True) if p)
+    return (pos_rank - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+
+
 def recall_at_k(retrieved: Sequence[str], relevant: set[str], k: int) -> float | None:
     """Share of `relevant` items found among the first k retrieved (None if nothing is relevant)."""
     if not relevant:
@@ -124,6 +146,10 @@ def summarize(outcomes: list[Outcome]) -> dict:
         [o.confidence for o in scored], [o.gold == o.verdict for o in scored]
     )
     report["mean_confidence"] = _mean([o.confidence for o in scored])
+    # Does the confidence rank right verdicts above wrong ones? 0.5 = no signal.
+    report["confidence_auroc"] = auroc(
+        [o.confidence for o in scored], [o.gold == o.verdict for o in scored]
+    )
     report["labels"] = list(ALL_LABELS)
     report["confusion_matrix"] = confusion_matrix(
         [o.gold for o in outcomes], [o.verdict for o in outcomes], ALL_LABELS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ..storage.files import write_text_atomic
 
@@ -22,6 +22,7 @@ class Outcome:
     relevant: list[str]
     probs: list[tuple[float, float, float]]  # stance of each retrieved sentence
     cosines: list[float]
+    documents: list[str] = field(default_factory=list)  # document of each scored sentence
 
 
 def write_outcomes(outcomes: list[Outcome], path: str | os.PathLike) -> None:

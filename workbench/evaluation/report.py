@@ -28,7 +28,8 @@ def _block(report: dict, title: str) -> list[str]:
         )
     lines.append(
         f"  accuracy {_fmt(report['accuracy'])}  macro-F1 {_fmt(report['macro_f1'])}  "
-        f"ECE {_fmt(report['ece'])}  mean confidence {_fmt(report['mean_confidence'])}"
+        f"ECE {_fmt(report['ece'])}  mean confidence {_fmt(report['mean_confidence'])}  "
+        f"confidence AUROC {_fmt(report.get('confidence_auroc'))}"
     )
     lines.append(
         "  F1: " + ", ".join(f"{k} {_fmt(v)}" for k, v in (report.get("f1") or {}).items())
@@ -45,10 +46,11 @@ def format_report(report: dict) -> str:
     """The human-readable text report."""
     lines = []
     if report.get("dataset"):
+        name = {"climate-fever": "Climate-FEVER", "fever": "FEVER (end to end)"}
         lines.append(
-            f"Climate-FEVER: {report['corpus_sentences']} evidence sentences in "
-            f"{report['corpus_documents']} articles ({report['indexed_sentences']} indexed "
-            f"sentences); split {report['split_rule']}."
+            f"{name.get(report['dataset'], report['dataset'])}: {report['corpus_sentences']} "
+            f"evidence sentences in {report['corpus_documents']} documents "
+            f"({report['indexed_sentences']} indexed sentences); split {report['split_rule']}."
         )
     else:
         lines.append(

@@ -27,12 +27,14 @@ from ..api import Workbench
 from ..errors import WorkbenchError
 from ..pipeline.verdict import VerdictParams
 from .datasets import (
+    FEVER_SPLIT_RULE,
     FILE_SPLIT,
     SPLIT_RULE,
     Corpus,
     GoldClaim,
     load_claims_file,
     load_climate_fever,
+    load_fever,
     text_matcher,
 )
 from .metrics import RECALL_KS, split_reports
@@ -88,12 +90,13 @@ def run_claims(
                 match = text_matcher(gold.evidence)
                 retrieved = [match(h.sentence) for h in hits]
             stance = {(e.doc_id, e.start): e for e in result.evidence}
-            probs, cosines = [], []
+            probs, cosines, documents = [], [], []
             for h in hits[:top_k]:
                 ev = stance.get((h.doc_id, h.start))
                 if ev is not None:
                     probs.append((ev.p_supports, ev.p_refutes, ev.p_neutral))
                     cosines.append(h.relevance)
+                    documents.append(h.doc_id)
             outcomes.append(
                 Outcome(
                     id=gold.id,
@@ -105,6 +108,7 @@ def run_claims(
                     relevant=list(gold.evidence),
                     probs=probs,
                     cosines=cosines,
+                    documents=documents,
                 )
             )
         if progress is not None:
@@ -113,7 +117,12 @@ def run_claims(
 
 
 def _check_and_report(
-    wb: Workbench, claims: list[GoldClaim], corpus: Corpus | None, options: EvalOptions, source: str
+    wb: Workbench,
+    claims: list[GoldClaim],
+    corpus: Corpus | None,
+    options: EvalOptions,
+    source: str,
+    rule: str = FILE_SPLIT,
 ) -> tuple[dict, list[Outcome]]:
     """The part both flows share: check, time, tune (and save), the common report keys."""
     say = options.progress or (lambda message: None)
@@ -131,7 +140,6 @@ def _check_and_report(
     if options.tune or options.calibrate:
         tuning = tuning_report(outcomes, keep=None if options.tune else used)
     if options.save_params:
-        rule = SPLIT_RULE if corpus is not None else FILE_SPLIT
         save_tuned(wb, tuning, source, rule)
     report = {
         "indexed_sentences": stats["sentences"],
@@ -150,14 +158,25 @@ def _check_and_report(
     return report, outcomes
 
 
-def evaluate_climate_fever(data: str | os.PathLike, split: str, options: EvalOptions) -> dict:
-    """Build (or reuse) the pooled Climate-FEVER index, check the claims, return the report."""
+def evaluate_dataset(
+    name: str, data: str | os.PathLike, split: str, options: EvalOptions
+) -> tuple[dict, list[Outcome]]:
+    """Build (or reuse) the pooled index of a gold data set (climate-fever, fever), check its
+    claims, return the report and the outcomes."""
     if options.save_params and not ((options.tune or options.calibrate) and options.index_dir):
         raise WorkbenchError(
             "--save-params needs --tune or --calibrate and an --index folder to save into."
         )
     say = options.progress or (lambda message: None)
-    claims, corpus = load_climate_fever(data)
+    if name == "fever":
+        from ..training.verdict_data import stance_seen_claims
+
+        say("Reading the held-out FEVER claims ...")
+        claims, corpus = load_fever(data, seen=stance_seen_claims(Path(data), log=say))
+        rule = FEVER_SPLIT_RULE
+    else:
+        claims, corpus = load_climate_fever(data)
+        rule = SPLIT_RULE
     if split != "all":
         claims = [c for c in claims if c.split == split]
     if options.limit:
@@ -167,26 +186,31 @@ def evaluate_climate_fever(data: str | os.PathLike, split: str, options: EvalOpt
         with Workbench.open(folder, model=options.model, stance_model=options.stance_model) as wb:
             say(f"Indexing {corpus.n_sentences} evidence sentences into {folder} ...")
             started = time.perf_counter()
-            added = wb.add_records(corpus.records, origin="climate-fever")
+            added = wb.add_records(corpus.records, origin=name)
             index_s = time.perf_counter() - started
             stale = set(d.doc_id for d in wb.documents()) - set(corpus.spans)
             if stale:
                 raise WorkbenchError(
-                    f"The index {folder} holds documents that are not Climate-FEVER evidence; "
+                    f"The index {folder} holds documents that are not {name} evidence; "
                     "give an empty --index folder (or none, for a temporary one)."
                 )
-            report, _ = _check_and_report(wb, claims, corpus, options, "Climate-FEVER")
+            report, outcomes = _check_and_report(wb, claims, corpus, options, name, rule)
     head = {
-        "dataset": "climate-fever",
+        "dataset": name,
         "data": str(data),
-        "split_rule": SPLIT_RULE,
+        "split_rule": rule,
         "split": split,
         "corpus_documents": len(corpus.records),
         "corpus_sentences": corpus.n_sentences,
         "index_seconds": round(index_s, 1),
         "index_added_documents": len(added.added) + len(added.updated),
     }
-    return {**head, **report}
+    return {**head, **report}, outcomes
+
+
+def evaluate_climate_fever(data: str | os.PathLike, split: str, options: EvalOptions) -> dict:
+    """Climate-FEVER end to end (see evaluate_dataset)."""
+    return evaluate_dataset("climate-fever", data, split, options)[0]
 
 
 def evaluate_claims_file(claims_file: str | os.PathLike, options: EvalOptions) -> dict:

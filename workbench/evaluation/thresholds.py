@@ -12,18 +12,40 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..errors import WorkbenchError
-from ..pipeline.verdict import VerdictParams, decide
+from ..pipeline.verdict import (
+    NOT_ENOUGH_INFO,
+    EvidenceArrays,
+    VerdictModel,
+    VerdictParams,
+    calibrate,
+    decide_scores,
+    scores,
+    verdicts,
+)
 from .calibration import fit_calibration
 from .datasets import LABELS
 from .metrics import summarize
 from .outcomes import Outcome
 
 
-def redecide(outcomes: list[Outcome], params: VerdictParams) -> list[Outcome]:
-    """The same outcomes with verdicts and confidences recomputed under other thresholds."""
+def arrays(outcomes: list[Outcome]) -> EvidenceArrays:
+    """The saved stance of each outcome, in the form the verdict rule reads."""
+    return EvidenceArrays.of([(o.probs, o.cosines, o.documents or None) for o in outcomes])
+
+
+def redecide(
+    outcomes: list[Outcome], params: VerdictParams, model: VerdictModel | None = None
+) -> list[Outcome]:
+    """The same outcomes with verdicts and confidences recomputed under other thresholds (and
+    the aggregator `model`, if any), by the one verdict rule (pipeline/verdict.py)."""
+    if not outcomes:
+        return []
+    names, raw = verdicts(arrays(outcomes), params, model)
     out = []
-    for o in outcomes:
-        verdict, confidence = decide(o.probs, o.cosines, params)
+    for o, verdict, confidence in zip(outcomes, names, raw.tolist()):
+        if not o.probs:
+            verdict, confidence = NOT_ENOUGH_INFO, 0.0
+        confidence = round(calibrate(verdict, confidence, params), 4)
         out.append(replace(o, verdict=verdict, confidence=confidence))
     return out
 
@@ -38,52 +60,28 @@ class Grid:
     conflict: tuple[float, ...] = (*np.round(np.arange(0.5, 0.96, 0.05), 2), 1.01)
 
 
-def _padded(outcomes: list[Outcome]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(n, k) arrays of p_supports, p_refutes and cosine; empty slots have cosine -inf."""
-    width = max([len(o.probs) for o in outcomes] + [1])
-    sup = np.zeros((len(outcomes), width))
-    ref = np.zeros((len(outcomes), width))
-    cos = np.full((len(outcomes), width), -np.inf)
-    for i, o in enumerate(outcomes):
-        if o.probs:
-            probs = np.asarray(o.probs, dtype=np.float64)
-            sup[i, : len(probs)] = probs[:, 0]
-            ref[i, : len(probs)] = probs[:, 1]
-            cos[i, : len(probs)] = o.cosines
-    return sup, ref, cos
-
-
-def _weights(cos: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """relevance_weight() over an array (0 below lo, 0.5 at lo rising to 1 at hi)."""
-    span = max(hi - lo, 1e-9)
-    with np.errstate(invalid="ignore"):
-        weight = np.minimum(1.0, 0.5 + 0.5 * (cos - lo) / span)
-    return np.where(cos < lo, 0.0, weight)
-
-
-def _macro_f1_rows(gold: np.ndarray, preds: np.ndarray) -> np.ndarray:
-    """Three-way macro-F1 of each row of preds (labels 0-2 = LABELS, 3 = CONFLICTING)."""
-    rows = len(preds)
-    cells = (np.arange(rows)[:, None] * 12 + gold[None, :] * 4 + preds).ravel()
-    counts = np.bincount(cells, minlength=rows * 12).reshape(rows, 3, 4)
-    total = np.zeros(rows)
+def _macro_f1(gold: np.ndarray, preds: np.ndarray) -> float:
+    """Three-way macro-F1 (labels 0-2 = LABELS, 3 = CONFLICTING, counted as wrong)."""
+    total = 0.0
     for label in range(3):
-        tp = counts[:, label, label]
-        fp = counts[:, :, label].sum(axis=1) - tp
-        fn = counts[:, label, :].sum(axis=1) - tp
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total += np.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+        tp = int(((preds == label) & (gold == label)).sum())
+        fp = int(((preds == label) & (gold != label)).sum())
+        fn = int(((preds != label) & (gold == label)).sum())
+        total += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     return total / 3
 
 
 def tune(
-    outcomes: list[Outcome], grid: Grid = Grid(), objective: str = "macro_f1"
+    outcomes: list[Outcome],
+    grid: Grid = Grid(),
+    objective: str = "macro_f1",
+    model: VerdictModel | None = None,
 ) -> tuple[VerdictParams, dict]:
     """The VerdictParams from `grid` that maximise `objective` (macro_f1 or accuracy).
 
-    Only outcomes with a three-way gold label count; verdicts are recomputed exactly as
-    verdict.decide() does. Ties keep the earlier grid point, so the result is deterministic.
-    Returns the params and the objective's best value.
+    Only outcomes with a three-way gold label count; every grid point is decided by
+    verdict.verdicts(), the rule checks use. Ties keep the earlier grid point, so the result is
+    deterministic. Returns the params and the objective's best value.
     """
     scored = [o for o in outcomes if o.gold in LABELS]
     if not scored:
@@ -91,36 +89,30 @@ def tune(
             "No claims with a SUPPORTED / REFUTED / NOT_ENOUGH_INFO label to tune on."
         )
     gold = np.array([LABELS.index(o.gold) for o in scored])
-    p_sup, p_ref, cos = _padded(scored)
-    thresholds = np.asarray(grid.decide, dtype=np.float64)
+    ev = arrays(scored)
     best: tuple[float, float, VerdictParams] | None = None
     for lo in grid.min_relevance:
         for hi in grid.full_relevance:
             if hi <= lo:
                 continue
-            weight = _weights(cos, float(lo), float(hi))
-            sup = (p_sup * weight).max(axis=1)
-            ref = (p_ref * weight).max(axis=1)
-            strongest = np.maximum(sup, ref)
-            side = np.where(sup >= ref, 0, 1)
-            decided = np.where(strongest[None, :] >= thresholds[:, None], side[None, :], 2)
-            for conflict in grid.conflict:
-                both = (sup >= conflict) & (ref >= conflict)
-                preds = np.where(both[None, :], 3, decided)
-                accs = (preds == gold[None, :]).mean(axis=1)
-                f1s = _macro_f1_rows(gold, preds)
-                for j, threshold in enumerate(grid.decide):
-                    value = (f1s[j], accs[j]) if objective == "macro_f1" else (accs[j], f1s[j])
+            found = scores(ev, VerdictParams(float(lo), float(hi)), model)
+            for threshold in grid.decide:
+                for conflict in grid.conflict:
+                    preds, _ = decide_scores(found, float(threshold), float(conflict))
+                    acc, f1 = float((preds == gold).mean()), _macro_f1(gold, preds)
+                    value = (f1, acc) if objective == "macro_f1" else (acc, f1)
                     if best is None or value > best[:2]:
                         params = VerdictParams(
                             float(lo), float(hi), float(threshold), float(conflict)
                         )
-                        best = (float(value[0]), float(value[1]), params)
+                        best = (value[0], value[1], params)
     assert best is not None
     return best[2], {objective: round(best[0], 4), "n": len(scored)}
 
 
-def tuning_report(outcomes: list[Outcome], keep: VerdictParams | None = None) -> dict:
+def tuning_report(
+    outcomes: list[Outcome], keep: VerdictParams | None = None, model: VerdictModel | None = None
+) -> dict:
     """Tune thresholds, then calibrate the confidence, on the dev half; report both halves.
 
     "test" is what the saved params give on claims tuning never saw; "uncalibrated_test_ece"
@@ -132,7 +124,7 @@ def tuning_report(outcomes: list[Outcome], keep: VerdictParams | None = None) ->
         raise WorkbenchError("Tuning needs dev-half claims; run with --split all or dev.")
     if keep is None:
         out: dict = {"tuned_on": "dev", "objective": "macro_f1 (ties: accuracy)"}
-        thresholds_only, value = tune(dev)
+        thresholds_only, value = tune(dev, model=model)
     else:
         out = {"tuned_on": "dev", "objective": CALIBRATION_ONLY}
         thresholds_only, value = replace(keep, calibration=()), {}
@@ -141,14 +133,14 @@ def tuning_report(outcomes: list[Outcome], keep: VerdictParams | None = None) ->
         for k, v in summarize([o for o in outcomes if o.split == "test"]).items()
         if k in ("n", "accuracy", "macro_f1", "ece")
     }
-    raw = redecide(outcomes, thresholds_only)
+    raw = redecide(outcomes, thresholds_only, model)
     best = fit_calibration([o for o in raw if o.split == "dev"], thresholds_only)
     test_raw = [o for o in raw if o.split == "test"]
     if test_raw:
         out["uncalibrated_test_ece"] = summarize(test_raw)["ece"]
     out["params"] = best.to_dict()
     out["dev_objective"] = value
-    redone = redecide(outcomes, best)
+    redone = redecide(outcomes, best, model)
     for name in ("test", "dev"):
         part = [o for o in redone if o.split == name]
         if part:

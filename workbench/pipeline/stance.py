@@ -9,11 +9,14 @@ entailment/contradiction/neutral (or supports/refutes/neutral) works.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import WorkbenchError
+from .numbers import normalize_numbers
+from .verdict import load_verdict_model
 
 DEFAULT_STANCE_PATH = Path(__file__).resolve().parents[1] / "models" / "stance"
 
@@ -109,12 +112,17 @@ class StanceModel:
         source = target if Path(target).exists() else None
         self.runner = create(backend, model, "scores", source, self._lock)
         self.backend = self.runner.name  # torch | onnx | onnx-int8 (torch after a fallback)
+        # The learned verdict aggregator fitted for these weights (None: the hand-set rule).
+        self.verdict_model, warning = load_verdict_model(source)
+        if warning:
+            logging.getLogger("workbench").warning(warning)
 
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
         """(n, 3) probabilities in LABELS order for (evidence, claim) pairs."""
         if not pairs:
             return np.zeros((0, 3), dtype=np.float32)
-        texts = [(str(e), str(c)) for e, c in pairs]
+        # One spelling for numbers on both sides ("3,500" = "3500"), as in training.
+        texts = [(normalize_numbers(str(e)), normalize_numbers(str(c))) for e, c in pairs]
         # Longest first, so each batch holds pairs of similar length and pads little (the
         # CrossEncoder pads every batch to its longest pair); results are put back in order.
         order = sorted(range(len(texts)), key=lambda i: -(len(texts[i][0]) + len(texts[i][1])))

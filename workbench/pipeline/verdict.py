@@ -9,8 +9,13 @@ The confidence can carry a per-verdict calibration fitted on labelled claims of 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
 
 from ..errors import WorkbenchError
 
@@ -139,36 +144,291 @@ def evidence_score(
     return max(p_supports, p_refutes) * relevance_weight(cosine, params)
 
 
+# --------------------------------------------------------------------------- the verdict rule
+#
+# Two ways to turn scored evidence into a verdict share one path, vectorised over claims so that
+# evaluation and threshold tuning call exactly what a check calls:
+# * the learned aggregator (VerdictModel, shipped beside the stance model as verdict.json): a
+#   multinomial logistic regression over features of the top-k evidence gives P(SUPPORTED),
+#   P(REFUTED), P(NOT_ENOUGH_INFO); `decide` is the share a side needs of P(side) + P(NEI)
+#   (0.5: the likelier of the two);
+# * without one (another stance model), the hand-set rule: the best relevance-weighted stance on
+#   each side against `decide`.
+# Either way CONFLICTING means both sides' best weighted stance reach `conflict`.
+
+FEATURES = (
+    "support_best", "refute_best", "support_second", "refute_second",
+    "support_top1", "refute_top1", "neutral_top1", "cosine_best", "cosine_mean3",
+    "support_count", "refute_count", "support_sum", "refute_sum",
+    "support_documents", "refute_documents", "evidence_count",
+    "support_rank", "refute_rank", "support_logit", "refute_logit", "support_x_refute",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EvidenceArrays:
+    """The scored evidence of n claims, padded to k: stance (n, k, 3), cosine (n, k; -inf
+    for an empty slot) and document number (n, k; -1 for an empty slot), in retrieval order."""
+
+    probs: np.ndarray
+    cosines: np.ndarray
+    documents: np.ndarray
+
+    @classmethod
+    def of(cls, claims: list[tuple[list, list, list | None]]) -> EvidenceArrays:
+        """From per-claim (probs, cosines, document ids or None) lists."""
+        width = max([len(p) for p, _, _ in claims] + [1])
+        probs = np.zeros((len(claims), width, 3))
+        cosines = np.full((len(claims), width), -np.inf)
+        documents = np.full((len(claims), width), -1, dtype=np.int64)
+        for i, (p, c, d) in enumerate(claims):
+            if len(p):
+                probs[i, : len(p)] = np.asarray(p, dtype=np.float64)
+                cosines[i, : len(c)] = c
+                ids = d if d is not None else range(len(p))
+                numbers = {doc: n for n, doc in enumerate(dict.fromkeys(ids))}
+                documents[i, : len(p)] = [numbers[doc] for doc in ids]
+        return cls(probs, cosines, documents)
+
+
+def relevance_weights(cosines: np.ndarray, params: VerdictParams) -> np.ndarray:
+    """relevance_weight() over an array (0 below min_relevance and for empty slots)."""
+    span = max(params.full_relevance - params.min_relevance, 1e-9)
+    with np.errstate(invalid="ignore"):
+        weight = np.minimum(1.0, 0.5 + 0.5 * (cosines - params.min_relevance) / span)
+    return np.where(cosines < params.min_relevance, 0.0, weight)
+
+
+def strengths(ev: EvidenceArrays, params: VerdictParams) -> tuple[np.ndarray, np.ndarray]:
+    """Best relevance-weighted P(supports) and P(refutes) of each claim."""
+    weight = relevance_weights(ev.cosines, params)
+    return (ev.probs[..., 0] * weight).max(axis=1), (ev.probs[..., 1] * weight).max(axis=1)
+
+
+def _distinct(documents: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Number of distinct documents among the masked evidence of each claim."""
+    marked = np.where(mask, documents, -1)
+    ordered = np.sort(marked, axis=1)
+    new = np.concatenate([ordered[:, :1] >= 0, ordered[:, 1:] != ordered[:, :-1]], axis=1)
+    return (new & (ordered >= 0)).sum(axis=1)
+
+
+def features(ev: EvidenceArrays, params: VerdictParams) -> np.ndarray:
+    """(n, len(FEATURES)) features of each claim's evidence (see FEATURES), for the aggregator.
+
+    Only evidence at or above min_relevance counts; ranks are by retrieval order among it.
+    """
+    weight = relevance_weights(ev.cosines, params)
+    usable = weight > 0
+    sup = ev.probs[..., 0] * weight
+    ref = ev.probs[..., 1] * weight
+    n = len(weight)
+    rows = np.arange(n)
+    sup_sorted, ref_sorted = -np.sort(-sup, axis=1), -np.sort(-ref, axis=1)
+    second = 1 if sup.shape[1] > 1 else 0
+    cos = np.where(usable, ev.cosines, -np.inf)
+    top1 = cos.argmax(axis=1)
+    any_usable = usable.any(axis=1)
+    cos_best = np.where(any_usable, cos.max(axis=1), 0.0)
+    top3 = -np.sort(-np.where(usable, ev.cosines, 0.0), axis=1)[:, :3]
+    n_usable = usable.sum(axis=1)
+    agree = usable & (ev.probs[..., 0] > 0.5)
+    disagree = usable & (ev.probs[..., 1] > 0.5)
+    position = np.cumsum(usable, axis=1)  # rank among usable evidence, 1-based
+
+    def first_rank(mask: np.ndarray) -> np.ndarray:
+        found = mask.any(axis=1)
+        return np.where(found, 1.0 / position[rows, mask.argmax(axis=1)].clip(1), 0.0)
+
+    def logit(x: np.ndarray) -> np.ndarray:
+        c = np.clip(x, 1e-3, 1 - 1e-3)
+        return np.log(c / (1 - c))
+
+    columns = [
+        sup_sorted[:, 0], ref_sorted[:, 0], sup_sorted[:, second], ref_sorted[:, second],
+        np.where(any_usable, ev.probs[rows, top1, 0], 0.0),
+        np.where(any_usable, ev.probs[rows, top1, 1], 0.0),
+        np.where(any_usable, ev.probs[rows, top1, 2], 1.0),
+        cos_best, top3.sum(axis=1) / np.maximum(1, np.minimum(3, n_usable)),
+        np.log1p(agree.sum(axis=1)), np.log1p(disagree.sum(axis=1)),
+        sup.sum(axis=1), ref.sum(axis=1),
+        np.log1p(_distinct(ev.documents, agree)), np.log1p(_distinct(ev.documents, disagree)),
+        np.log1p(n_usable), first_rank(agree), first_rank(disagree),
+        logit(sup_sorted[:, 0]), logit(ref_sorted[:, 0]), sup_sorted[:, 0] * ref_sorted[:, 0],
+    ]  # fmt: skip
+    return np.stack(columns, axis=1)
+
+
+@dataclass(frozen=True)
+class VerdictModel:
+    """The learned aggregator: standardised features -> softmax over (SUPPORTED, REFUTED,
+    NOT_ENOUGH_INFO). Fitted by training/verdict.py on end-to-end FEVER claims; kept as
+    verdict.json in the stance model's folder, tied to those weights by their hash."""
+
+    recipe: str
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (3, len(FEATURES))
+    intercept: np.ndarray  # (3,)
+    card: dict  # provenance and figures, for people
+
+    CLASSES = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def to_dict(self) -> dict:
+        return {
+            "recipe": self.recipe,
+            "features": list(FEATURES),
+            "classes": list(self.CLASSES),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept.tolist(),
+            **self.card,
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict, where: str) -> VerdictModel:
+        try:
+            if list(values["features"]) != list(FEATURES):
+                raise ValueError("features")
+            if list(values["classes"]) != list(cls.CLASSES):
+                raise ValueError("classes")
+            model = cls(
+                recipe=str(values["recipe"]),
+                mean=np.asarray(values["mean"], dtype=np.float64),
+                scale=np.asarray(values["scale"], dtype=np.float64),
+                coef=np.asarray(values["coef"], dtype=np.float64),
+                intercept=np.asarray(values["intercept"], dtype=np.float64),
+                card={k: v for k, v in values.items() if k not in _MODEL_KEYS},
+            )
+            if model.coef.shape != (3, len(FEATURES)) or model.mean.shape != (len(FEATURES),):
+                raise ValueError("shape")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise WorkbenchError(
+                f"{where} is not a verdict aggregator of this version ({exc}); retrain it with "
+                "`workbench train-verdict` or delete it to use the hand-set rule."
+            ) from None
+        return model
+
+
+_MODEL_KEYS = {"recipe", "features", "classes", "mean", "scale", "coef", "intercept"}
+VERDICT_FILE = "verdict.json"
+WEIGHTS_FILE = "model.safetensors"
+
+
+def weights_digest(stance_dir: Path) -> str | None:
+    """SHA-256 of the stance model's weights, which the aggregator was fitted for."""
+    weights = Path(stance_dir) / WEIGHTS_FILE
+    if not weights.is_file():
+        return None
+    digest = hashlib.sha256()
+    with weights.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_verdict_model(stance_dir: str | Path | None) -> tuple[VerdictModel | None, str | None]:
+    """The aggregator shipped beside a stance model folder, or None with the reason why not
+    (no file: the hand-set rule, silently; weights changed since it was fitted: a warning)."""
+    if stance_dir is None or not (Path(stance_dir) / VERDICT_FILE).is_file():
+        return None, None
+    path = Path(stance_dir) / VERDICT_FILE
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise WorkbenchError(
+            f"{path} is not readable JSON; retrain it with `workbench train-verdict` or delete "
+            "it to use the hand-set verdict rule."
+        ) from None
+    model = VerdictModel.from_dict(values, str(path))
+    fitted_for = model.card.get("stance_weights_sha256")
+    if fitted_for and fitted_for != weights_digest(Path(stance_dir)):
+        return None, (
+            f"{path} was fitted for other stance weights than those in {stance_dir}; using the "
+            "hand-set verdict rule (run `workbench train-verdict` to fit it again)."
+        )
+    return model, None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """What the verdict is decided from, for n claims: the best weighted stance on each side,
+    the aggregator's (n, 3) probabilities (None for the hand-set rule), and which claims have
+    no evidence at all. Depends on min_relevance / full_relevance only."""
+
+    support: np.ndarray
+    refute: np.ndarray
+    probabilities: np.ndarray | None
+    empty: np.ndarray
+
+
+def scores(ev: EvidenceArrays, params: VerdictParams, model: VerdictModel | None = None) -> Scores:
+    support, refute = strengths(ev, params)
+    p = model.probabilities(features(ev, params)) if model is not None else None
+    return Scores(support, refute, p, ~np.isfinite(ev.cosines).any(axis=1))
+
+
+def decide_scores(s: Scores, decide: float, conflict: float) -> tuple[np.ndarray, np.ndarray]:
+    """Verdict codes (0 SUPPORTED, 1 REFUTED, 2 NOT_ENOUGH_INFO, 3 CONFLICTING) and raw
+    confidences under the two decision thresholds: the one verdict rule."""
+    if s.probabilities is not None:
+        p = s.probabilities
+        side = np.where(p[:, 0] >= p[:, 1], 0, 1)
+        p_side = p[np.arange(len(p)), side]
+        decided = p_side * (1 - decide) >= p[:, 2] * decide
+        confidence = np.where(decided, p_side, p[:, 2])
+    else:
+        side = np.where(s.support >= s.refute, 0, 1)
+        strongest = np.maximum(s.support, s.refute)
+        decided = strongest >= decide
+        confidence = np.where(
+            decided,
+            np.where(side == 0, s.support * (1 - 0.5 * s.refute), s.refute * (1 - 0.5 * s.support)),
+            1.0 - strongest,
+        )
+    both = (s.support >= conflict) & (s.refute >= conflict)
+    codes = np.where(both, 3, np.where(decided, side, 2))
+    confidence = np.where(both, np.minimum(s.support, s.refute), confidence)
+    return np.where(s.empty, 2, codes), np.where(s.empty, 0.0, confidence)
+
+
+CODES = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO, CONFLICTING)
+
+
+def verdicts(
+    ev: EvidenceArrays, params: VerdictParams, model: VerdictModel | None = None
+) -> tuple[list[str], np.ndarray]:
+    """The verdict and (uncalibrated) confidence of each claim."""
+    codes, confidence = decide_scores(scores(ev, params, model), params.decide, params.conflict)
+    return [CODES[c] for c in codes.tolist()], confidence
+
+
 def decide(
     probs: list[tuple[float, float, float]],
     cosines: list[float],
     params: VerdictParams = DEFAULT_PARAMS,
+    model: VerdictModel | None = None,
+    documents: list | None = None,
 ) -> tuple[str, float]:
-    """Verdict and confidence in [0, 1] from per-evidence (p_sup, p_ref, p_neu) and cosines.
-
-    support/refute strength = the best relevance-weighted probability on each side.
-    Both >= conflict -> CONFLICTING; the stronger side >= decide -> that side;
-    otherwise NOT_ENOUGH_INFO (nothing relevant, or only neutral evidence), with confidence
-    1 - the stronger side, and 0 when there is no evidence at all to be confident about.
-    With a calibration in params, the confidence then goes through calibrate().
-    """
+    """Verdict and confidence in [0, 1] of one claim from its scored evidence (see verdicts()):
+    per-evidence (p_sup, p_ref, p_neu), cosines and, for the aggregator, document ids. With a
+    calibration in params, the confidence then goes through calibrate(); with nothing retrieved
+    it is NOT_ENOUGH_INFO with confidence 0."""
     if not probs:  # nothing retrieved (an empty index, a date before every document)
         return NOT_ENOUGH_INFO, 0.0
-    support = refute = 0.0
-    for (p_sup, p_ref, _p_neu), cosine in zip(probs, cosines):
-        weight = relevance_weight(cosine, params)
-        support = max(support, p_sup * weight)
-        refute = max(refute, p_ref * weight)
-    verdict, confidence = raw_verdict(support, refute, params)
-    return verdict, round(calibrate(verdict, confidence, params), 4)
+    names, confidence = verdicts(EvidenceArrays.of([(probs, cosines, documents)]), params, model)
+    return names[0], round(calibrate(names[0], float(confidence[0]), params), 4)
 
 
 def raw_verdict(support: float, refute: float, params: VerdictParams) -> tuple[str, float]:
-    """Verdict and uncalibrated confidence from the two strengths (see decide())."""
-    if support >= params.conflict and refute >= params.conflict:
-        return CONFLICTING, min(support, refute)
-    if max(support, refute) >= params.decide:
-        if support >= refute:
-            return SUPPORTED, support * (1.0 - 0.5 * refute)
-        return REFUTED, refute * (1.0 - 0.5 * support)
-    return NOT_ENOUGH_INFO, 1.0 - max(support, refute)
+    """Verdict and uncalibrated confidence of the hand-set rule from the two strengths."""
+    ev = EvidenceArrays.of([([(support, 0.0, 0.0), (0.0, refute, 0.0)], [1.0, 1.0], None)])
+    names, confidence = verdicts(ev, params)
+    return names[0], float(confidence[0])

@@ -153,6 +153,15 @@ _ANTONYMS = [
     ("alive", "dead"), ("public", "private"), ("legal", "illegal"), ("always", "rarely"),
     ("many", "few"), ("entered", "exited"), ("gained", "lost"), ("raised", "lowered"),
     ("victory", "defeat"), ("peace", "war"), ("best", "worst"), ("long", "short"),
+    # directions and roles of an exchange
+    ("imported", "exported"), ("imports", "exports"), ("bought", "sold"), ("buys", "sells"),
+    ("above", "below"), ("upstream", "downstream"), ("ascending", "descending"),
+    ("preceded", "succeeded"), ("predecessor", "successor"), ("inside", "outside"),
+    ("arrived", "departed"), ("maximum", "minimum"), ("majority", "minority"),
+    ("gave", "received"), ("sent", "received"), ("lent", "borrowed"), ("attacked", "defended"),
+    ("invaded", "liberated"), ("expanded", "shrank"), ("grew", "shrank"), ("rising", "falling"),
+    ("increasing", "decreasing"), ("strengthened", "weakened"), ("imposed", "lifted"),
+    ("withdrew", "deployed"), ("withdrawn", "deployed"), ("ceded", "regained"),
 ]  # fmt: skip
 _ANTONYM = {a: b for a, b in _ANTONYMS} | {b: a for a, b in _ANTONYMS}
 _ENTITY = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'-]+)*")
@@ -235,6 +244,42 @@ def _swap_entity(claim: str, evidence: str, rng: random.Random) -> str | None:
     return _replace_span(claim, m.start(), m.end(), rng.choice(theirs))
 
 
+_SYMMETRIC = re.compile(
+    r"\b(and|or|with|married|met|versus|vs|between|both|together|alongside|co-\w+|"
+    r"collaborated|partnered|related|neighbou?rs?|borders?|bordering|same|duet|like)\b",
+    re.I,
+)
+
+
+def swap_roles(claim: str, evidence: str, rng: random.Random | None = None) -> str | None:
+    """Exchange two named entities of the claim ("A imposed a blockade on B" -> "B imposed a
+    blockade on A"): the same words, other roles. Both must appear in the evidence, so it speaks
+    to who did what; symmetric relations ("A married B", "A and B") are skipped."""
+    found = [m for m in _ENTITY.finditer(claim) if m.group() not in _MONTHS]
+    distinct = []
+    for m in found:
+        if all(m.group().lower() != d.group().lower() for d in distinct):
+            distinct.append(m)
+    if len(distinct) < 2:
+        return None
+    first, second = distinct[0], distinct[-1]
+    between = claim[first.end() : second.start()]
+    if _SYMMETRIC.search(between) or not between.strip() or "," in between:
+        return None
+    lower = evidence.lower()
+    if first.group().lower() not in lower or second.group().lower() not in lower:
+        return None
+    return claim[: first.start()] + second.group() + between + first.group() + claim[second.end() :]
+
+
+def swap_from_to(claim: str, evidence: str, rng: random.Random | None = None) -> str | None:
+    """ "moved from X to Y" -> "moved from Y to X" (a reversed direction)."""
+    m = re.search(r"\bfrom ([A-Z][\w' -]*?) to ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", claim)
+    if not m or m.group(1).lower() == m.group(2).lower():
+        return None
+    return claim[: m.start()] + f"from {m.group(2)} to {m.group(1)}" + claim[m.end() :]
+
+
 _SWAPS = {
     "number": _swap_year_or_number,
     "month": lambda c, e, r: _swap_from_list(_MONTHS, c, e, r),
@@ -261,4 +306,60 @@ def contrast(
         out = _SWAPS[kind](claim, evidence, rng)
         if out and out != claim:
             return out, kind
+    return None
+
+
+# --------------------------------------------------------------------------- paraphrases
+
+_DURATIONS = [
+    (r"\b18 months\b", "a year and a half"), (r"\ba year and a half\b", "18 months"),
+    (r"\b6 months\b", "half a year"), (r"\bhalf a year\b", "six months"),
+    (r"\b12 months\b", "a year"), (r"\b24 months\b", "two years"),
+    (r"\btwo years\b", "24 months"), (r"\b10 years\b", "a decade"),
+    (r"\ba decade\b", "ten years"), (r"\b100 years\b", "a century"),
+    (r"\b7 days\b", "a week"), (r"\b14 days\b", "two weeks"), (r"\b50 ?%", "half"),
+    (r"\b25 ?%", "a quarter"), (r"\bhalf of\b", "50% of"),
+]  # fmt: skip
+_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen", "twenty"]  # fmt: skip
+
+
+def _format_number(value: int, rng: random.Random) -> str | None:
+    """Another way to write a count: "3,500", "3.5 thousand", "eighteen"."""
+    if 2 <= value <= 20:
+        return _SMALL[value]
+    if value >= 1000 and value % 100 == 0:
+        for scale, word in ((1_000_000_000, "billion"), (1_000_000, "million"), (1000, "thousand")):
+            if value >= scale:
+                short = f"{value / scale:g} {word}"
+                return rng.choice([short, f"{value:,}"])
+    if value >= 1000:
+        return f"{value:,}"
+    return None
+
+
+def paraphrase_numbers(claim: str, rng: random.Random) -> tuple[str, str] | None:
+    """The claim with one number or duration written another way, meaning unchanged (the label
+    stays): "3500" -> "3,500" / "3.5 thousand", "18 months" -> "a year and a half"."""
+    rules = list(_DURATIONS)
+    rng.shuffle(rules)
+    for pattern, new in rules:
+        out, n = re.subn(pattern, new, claim, count=1, flags=re.I)
+        if n:
+            return out, "duration"
+    nums = [m for m in re.finditer(r"(?<![\d.,$£€])(\d[\d,]*)(?![\d.,]*\d)", claim)]
+    rng.shuffle(nums)
+    for m in nums:
+        raw = m.group(1).replace(",", "")
+        after = claim[m.end() : m.end() + 12].lower()
+        if not raw.isdigit() or (
+            len(raw) == 4 and 1000 <= int(raw) <= 2100 and "," not in m.group()
+        ):
+            continue  # a year, not a count
+        if after.startswith(("st", "nd", "rd", "th", "%", ".")):
+            continue
+        new = _format_number(int(raw), rng)
+        if new and new != m.group(1):
+            return claim[: m.start()] + new + claim[m.end() :], "number_format"
     return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .checkpoint import predict_pairs, save_model
 from .data import LABEL_ID, Pair
-from .trainer import predict_pairs, save_model
 
 
 def fit_temperature(probs, gold) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import hashlib
 import json
 import re
 import sqlite3
@@ -63,6 +64,15 @@ def detokenize(text: str) -> str:
 
 def _norm_claim(text: str) -> str:
     return re.sub(r"\W+", " ", detokenize(text).lower()).strip()
+
+
+def in_verdict_holdout(claim: str, share: float) -> bool:
+    """Whether a FEVER claim belongs to the share kept for the verdict aggregator (by hash of
+    its normalised text, so every stage and script agrees without a list on disk)."""
+    if share <= 0:
+        return False
+    digest = hashlib.md5(_norm_claim(claim).encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) / 2**32 < share
 
 
 # --------------------------------------------------------------------------- dataset readers

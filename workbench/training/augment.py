@@ -255,7 +255,8 @@ def swap_roles(claim: str, evidence: str, rng: random.Random | None = None) -> s
     """Exchange two named entities of the claim ("A imposed a blockade on B" -> "B imposed a
     blockade on A"): the same words, other roles. Both must appear in the evidence, so it speaks
     to who did what; symmetric relations ("A married B", "A and B") are skipped."""
-    found = [m for m in _ENTITY.finditer(claim) if m.group() not in _MONTHS]
+    adjectives = set(_MONTHS) | set(_NATIONALITIES)
+    found = [m for m in _ENTITY.finditer(claim) if m.group().split()[0] not in adjectives]
     distinct = []
     for m in found:
         if all(m.group().lower() != d.group().lower() for d in distinct):
@@ -264,7 +265,15 @@ def swap_roles(claim: str, evidence: str, rng: random.Random | None = None) -> s
         return None
     first, second = distinct[0], distinct[-1]
     between = claim[first.end() : second.start()]
-    if _SYMMETRIC.search(between) or not between.strip() or "," in between:
+    words = between.split()
+    if (
+        has_negation(claim)  # "A is not a B" stays true with the roles exchanged
+        or _SYMMETRIC.search(between)
+        or "," in between
+        or any(w[:1].isupper() for w in words)  # part of a longer name or title
+        or not any(w in _AUX or "VERB" in getAllLemmas(w) for w in words)
+        or min(len(first.group()), len(second.group())) < 3
+    ):
         return None
     lower = evidence.lower()
     if first.group().lower() not in lower or second.group().lower() not in lower:
@@ -275,7 +284,7 @@ def swap_roles(claim: str, evidence: str, rng: random.Random | None = None) -> s
 def swap_from_to(claim: str, evidence: str, rng: random.Random | None = None) -> str | None:
     """ "moved from X to Y" -> "moved from Y to X" (a reversed direction)."""
     m = re.search(r"\bfrom ([A-Z][\w' -]*?) to ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", claim)
-    if not m or m.group(1).lower() == m.group(2).lower():
+    if not m or m.group(1).lower() == m.group(2).lower() or has_negation(claim):
         return None
     return claim[: m.start()] + f"from {m.group(2)} to {m.group(1)}" + claim[m.end() :]
 
@@ -348,7 +357,7 @@ def paraphrase_numbers(claim: str, rng: random.Random) -> tuple[str, str] | None
         out, n = re.subn(pattern, new, claim, count=1, flags=re.I)
         if n:
             return out, "duration"
-    nums = [m for m in re.finditer(r"(?<![\d.,$£€])(\d[\d,]*)(?![\d.,]*\d)", claim)]
+    nums = list(re.finditer(r"(?<![\d.,$£€])(\d{1,3}(?:,\d{3})+|\d+)(?![.,]?\d)", claim))
     rng.shuffle(nums)
     for m in nums:
         raw = m.group(1).replace(",", "")
@@ -357,8 +366,11 @@ def paraphrase_numbers(claim: str, rng: random.Random) -> tuple[str, str] | None
             len(raw) == 4 and 1000 <= int(raw) <= 2100 and "," not in m.group()
         ):
             continue  # a year, not a count
-        if after.startswith(("st", "nd", "rd", "th", "%", ".")):
-            continue
+        before = claim[max(0, m.start() - 10) : m.start()].strip().split()
+        if after.startswith(("st", "nd", "rd", "th", "%", ".")) or (
+            before and before[-1].capitalize() in _MONTHS
+        ):
+            continue  # an ordinal, a percentage, a decimal or a day of the month
         new = _format_number(int(raw), rng)
         if new and new != m.group(1):
             return claim[: m.start()] + new + claim[m.end() :], "number_format"

@@ -144,6 +144,8 @@ def swap_sources(
     kinds: Counter = Counter()
     contrasted, roles = [], []
     for premise, claim, _ in pool:
+        if has_negation(claim):
+            continue  # a swap inside a negated claim may leave it true
         if len(roles) < wanted["aug_roles"]:
             new = swap_roles(claim, premise) or swap_from_to(claim, premise)
             if new and new != claim:

@@ -26,7 +26,7 @@ DOC = 20
 
 
 def build(folder: Path, n: int, pool: list[str]):
-    from workbench.pipeline.ingest import SourceDocument
+    from workbench.model.documents import SourceDocument
     from workbench.pipeline.segment import Sentence
     from workbench.storage.store import Store
 

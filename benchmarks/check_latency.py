@@ -105,7 +105,7 @@ def build_synthetic(folder: Path, n: int, pool: list[str], pool_vecs=None, dim: 
     import numpy as np
 
     from workbench.api import Workbench
-    from workbench.pipeline.ingest import SourceDocument
+    from workbench.model.documents import SourceDocument
     from workbench.pipeline.segment import Sentence
 
     started = time.perf_counter()

@@ -34,12 +34,12 @@ def _log(path: str, line: str) -> None:
 
 
 def _child_cli(req: dict) -> int:
-    import workbench.api as api
+    import workbench.indexing as indexing
     from workbench.cli import main
     from workbench.storage.store import Store
 
     if req.get("embed_chunk"):
-        api.EMBED_CHUNK = int(req["embed_chunk"])  # more commits, more places to be killed in
+        indexing.EMBED_CHUNK = int(req["embed_chunk"])  # more commits, more places to be killed in
     original = Store.put_documents
 
     def put_documents(self, batch):

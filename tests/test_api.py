@@ -5,12 +5,22 @@ from __future__ import annotations
 import pytest
 
 from workbench import CheckResult, Evidence, Workbench, WorkbenchError
-from workbench.evidence import EVIDENCE_FIELDS
+from workbench.model.evidence import EVIDENCE_FIELDS
 from workbench.pipeline.verdict import VERDICTS
 
 from .conftest import SEED_CLAIM
 
-CONTRACT = {"id", "claim", "date", "verdict", "confidence", "confidence_calibrated", "evidence"}
+CONTRACT = {
+    "id",
+    "claim",
+    "date",
+    "verdict",
+    "confidence",
+    "confidence_calibrated",
+    "evidence",
+    "basis",
+}
+BASIS_KEYS = {"rule", "text", "deciding"}
 EVIDENCE_KEYS = {
     "doc_id",
     "title",
@@ -32,6 +42,13 @@ def assert_contract(result: dict, wb: Workbench) -> None:
     assert set(result) == CONTRACT
     assert result["verdict"] in VERDICTS
     assert 0.0 <= result["confidence"] <= 1.0
+    assert BASIS_KEYS <= set(result["basis"]) and result["basis"]["text"]
+    assert all(0 <= i < len(result["evidence"]) for i in result["basis"]["deciding"])
+    if result["verdict"] in ("SUPPORTED", "REFUTED"):
+        deciding = result["evidence"][result["basis"]["deciding"][0]]
+        assert (
+            deciding["stance"] == {"SUPPORTED": "supports", "REFUTED": "refutes"}[result["verdict"]]
+        )
     scores = [e["score"] for e in result["evidence"]]
     assert scores == sorted(scores, reverse=True)
     for ev in result["evidence"]:

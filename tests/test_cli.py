@@ -106,6 +106,7 @@ def test_check_json_and_text(run, seed_index, tiny_stance):
         "confidence",
         "confidence_calibrated",
         "evidence",
+        "basis",
     }
     assert payload["confidence_calibrated"] is False  # a fresh index has no calibration
     assert payload["date"] is None

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import workbench.api as api
+import workbench.indexing as indexing
 from workbench import Workbench
 
 from .conftest import SEED_CLAIM
@@ -43,7 +43,7 @@ def _complete(wb: Workbench) -> list[str]:
 
 
 def test_checks_go_on_during_a_long_add(seed_index, tiny_stance, tmp_path, monkeypatch):
-    monkeypatch.setattr(api, "EMBED_CHUNK", 64)  # many commits, as in a big folder
+    monkeypatch.setattr(indexing, "EMBED_CHUNK", 64)  # many commits, as in a big folder
     _docs(tmp_path / "docs", 240)
     with Workbench.open(seed_index, stance_model=str(tiny_stance)) as wb:
         wb.check(SEED_CLAIM, top_k=3)  # models loaded before the race starts

@@ -12,16 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench.pipeline.ingest import (
-    fallback_title,
-    iter_files,
-    load_path,
-    load_paths,
-    load_records,
-    path_doc_id,
-    split_metadata,
-)
+from workbench.model.documents import fallback_title
+from workbench.pipeline.ingest import iter_files, load_path, load_paths, load_records
 from workbench.pipeline.normalize import normalize_text
+from workbench.pipeline.readers.files import path_doc_id
+from workbench.pipeline.readers.text import split_metadata
 
 from .conftest import SEED_FILE
 
@@ -283,7 +278,7 @@ def test_deeply_nested_html_skips_the_tree_builders(tmp_path, monkeypatch):
 def test_html_depth_guard_leaves_ordinary_pages_alone(tmp_path, monkeypatch):
     """Unclosed <p>/<li>/<td> and void tags do not count as nesting; normal pages keep
     trafilatura's main-text extraction."""
-    from workbench.pipeline import ingest
+    from workbench.pipeline.readers import html as ingest
 
     page = "<html><body><article>" + "<p>Paragraph text.<br><li>Item" * 3000 + "</article>"
     assert ingest.html_depth(page) < 10

@@ -253,7 +253,7 @@ def test_review_tables_have_their_own_schema_version(tmp_path):
 
 
 def test_reviewed_evidence_is_the_evidence_model(store):
-    from workbench.evidence import Evidence, ReviewedEvidence
+    from workbench.model.evidence import Evidence, ReviewedEvidence
 
     shown = Evidence(
         "seed", "Karabakh ceasefire", "2023-11-13", "index/sources/seed.txt",

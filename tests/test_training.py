@@ -156,3 +156,75 @@ def test_eval_stance_compares_models_on_the_same_pairs():
     assert first["contrast_set"]["n"] == second["contrast_set"]["n"] > 300
     assert first["contrast_set"]["accuracy"] == second["contrast_set"]["accuracy"]
     assert 0 <= first["contrast_set"]["swap_called_supports"] <= 1
+
+
+# --------------------------------------------------------------------------- stage 4 swaps
+
+
+def test_swap_roles_exchanges_two_whole_names():
+    from workbench.training.augment import swap_roles
+
+    evidence = "Azerbaijan imposed a blockade on Armenia in December 2022."
+    assert swap_roles("Azerbaijan imposed a blockade on Armenia.", evidence) == (
+        "Armenia imposed a blockade on Azerbaijan."
+    )
+    # symmetric relations, negated claims, names the evidence lacks, parts of a title: no swap
+    assert swap_roles("Tom Hanks married Rita Wilson.", "Tom Hanks married Rita Wilson.") is None
+    assert swap_roles("Azerbaijan did not blockade Armenia.", evidence) is None
+    assert swap_roles("Turkey imposed a blockade on Armenia.", evidence) is None
+    title = "The Concert for Bangladesh was a benefit."
+    assert swap_roles(title, title) is None
+
+
+def test_swap_from_to_reverses_the_direction():
+    from workbench.training.augment import swap_from_to
+
+    assert swap_from_to("She moved from London to Paris.", "") == "She moved from Paris to London."
+    assert swap_from_to("She did not move from London to Paris.", "") is None
+    assert swap_from_to("She moved to Paris.", "") is None
+
+
+def test_paraphrase_numbers_keeps_the_meaning():
+    from workbench.pipeline.numbers import normalize_numbers
+    from workbench.training.augment import paraphrase_numbers
+
+    rng = random.Random(0)
+    new, kind = paraphrase_numbers("About 3500 people died.", rng)
+    assert kind == "number_format" and normalize_numbers(new) == "About 3500 people died."
+    assert paraphrase_numbers("The war lasted 18 months.", rng) == (
+        "The war lasted a year and a half.",
+        "duration",
+    )
+    # years, days of the month and ordinals are not counts
+    assert paraphrase_numbers("In 1930, Ruddy was born.", rng) is None
+    assert paraphrase_numbers("It opened on April 11 2014.", rng) is None
+    assert paraphrase_numbers("It came 3rd.", rng) is None
+
+
+def test_verdict_holdout_is_stable_and_about_its_share():
+    from workbench.training.data import in_verdict_holdout
+
+    claims = [f"Claim number {i} is about something." for i in range(4000)]
+    held = [c for c in claims if in_verdict_holdout(c, 0.1)]
+    assert 300 < len(held) < 500
+    assert held == [c for c in claims if in_verdict_holdout(c, 0.1)]
+    assert not any(in_verdict_holdout(c, 0.0) for c in claims)
+    # the rule ignores case and punctuation, as the FEVER claim comparison does
+    assert in_verdict_holdout(held[0].upper(), 0.1)
+
+
+def test_stage4_keeps_the_verdict_holdout_out_of_its_mix():
+    recipe = recipe_for(4)
+    assert recipe.verdict_holdout > 0 and recipe.normalize_numbers
+    assert recipe.sizes["aug_roles"] and recipe.sizes["aug_paraphrase"]
+
+
+def test_precision_auto_follows_the_hardware():
+    from pathlib import Path
+
+    from workbench.training.trainer import resolve_precision
+
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    native = "avx512_bf16" in flags or "amx_bf16" in flags
+    assert resolve_precision("auto") == ("bf16" if native else "fp32")
+    assert resolve_precision("fp32") == "fp32"

@@ -2,7 +2,7 @@
 
 from .api import AddReport, CheckResult, Workbench
 from .errors import WorkbenchError
-from .evidence import Evidence, Hit
+from .model import Evidence, Hit
 from .pipeline.stance import StanceModel
 from .pipeline.verdict import VERDICTS, VerdictParams
 from .storage.store import Document, DocumentInfo

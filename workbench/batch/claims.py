@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import WorkbenchError
-from ..pipeline.ingest import (
+from ..pipeline.readers.files import (
     check_id,
-    csv_rows,
     decode_utf8,
     display_path,
     read_bounded,
     records_look_binary,
     wide_encoding,
 )
+from ..pipeline.readers.records import csv_rows
 
 MAX_CLAIMS_FILE_MB = 100
 

@@ -190,6 +190,7 @@ def train_verdict(
             stance_model=str(stance_dir),
             outcomes_path=outcomes if save_outcomes else None,
             progress=say,
+            pairs_dir=pairs_dir,
         )
         report, found = evaluate_dataset("fever", data_dir, "all", options)
         source = {

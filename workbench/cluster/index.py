@@ -1,6 +1,6 @@
 """Index building on Ray: workers read, segment and embed files; the driver is the one writer.
 
-Embedding is nearly all of an index build's time (README, Performance), so that is what moves
+Embedding is nearly all of an index build's time (docs/performance.md), so that is what moves
 to the workers. Their documents come back with sentences and vectors and go through the same
 writer as a plain `index add` (Workbench.add_prepared): the driver classifies each document
 (added / updated / unchanged), commits every few hundred sentences into SQLite and mirrors them
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..api import AddReport, Prepared, ProgressCallback, Workbench, embedding_text
+from ..api import AddReport, Prepared, ProgressCallback, Workbench
 from ..errors import WorkbenchError
+from ..indexing import embedding_text
 from ..pipeline import ingest
 from ..pipeline.embed import Embedder
 from ..pipeline.segment import segment

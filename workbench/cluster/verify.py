@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..api import CHECK_CHUNK, CheckResult, ProgressCallback
+from ..api import CheckResult, ProgressCallback
+from ..checking import CHECK_CHUNK
 from ..errors import WorkbenchError
-from ..evidence import Evidence
 from ..storage.store import DB_NAME
 from .session import (
     RaySession,
@@ -63,20 +63,6 @@ class ClaimChecker:
             results = self.wb.check_many(claims, top_k=self.top_k)
             out.append(json.dumps([r.to_dict() for r in results], ensure_ascii=False))
         return {"results": np.array(out, dtype=object)}
-
-
-def result_from_dict(record: dict) -> CheckResult:
-    """Rebuild a CheckResult from its output-contract dict (what a worker sends back)."""
-    return CheckResult(
-        id=record["id"],
-        claim=record["claim"],
-        verdict=record["verdict"],
-        confidence=record["confidence"],
-        evidence=[Evidence(**e) for e in record["evidence"]],
-        date=record.get("date"),
-        error=record.get("error"),
-        confidence_calibrated=bool(record.get("confidence_calibrated", False)),
-    )
 
 
 class RayChecker:
@@ -138,7 +124,7 @@ class RayChecker:
             with worker_errors():
                 for row in dataset.iter_rows():
                     for record in json.loads(row["results"]):
-                        result = result_from_dict(record)
+                        result = CheckResult.from_dict(record)
                         done += 1
                         if bar is not None:
                             bar.update(1)

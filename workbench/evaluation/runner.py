@@ -59,6 +59,7 @@ class EvalOptions:
     params: VerdictParams | None = None  # None: the index's own thresholds
     outcomes_path: str | os.PathLike | None = None  # one JSON line per claim
     progress: Callable[[str], None] | None = None
+    pairs_dir: str | os.PathLike = ".train"  # fever: where the seen-claims list is cached
 
 
 def run_claims(
@@ -172,7 +173,8 @@ def evaluate_dataset(
         from ..training.verdict_data import stance_seen_claims
 
         say("Reading the held-out FEVER claims ...")
-        claims, corpus = load_fever(data, seen=stance_seen_claims(Path(data), log=say))
+        seen = stance_seen_claims(Path(data), Path(options.pairs_dir), log=say)
+        claims, corpus = load_fever(data, seen=seen)
         rule = FEVER_SPLIT_RULE
     else:
         claims, corpus = load_climate_fever(data)

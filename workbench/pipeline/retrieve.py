@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..evidence import Hit
+from ..model.evidence import Hit
 from ..storage.store import Store
 from ..storage.text import STOPWORDS, fts_query
 from .embed import Embedder

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+
+from ..model.documents import Sentence
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _NON_SPACE = re.compile(r"\S")
@@ -36,15 +37,6 @@ MAX_PIECE_CHARS = 1000
 # the last sentence end (punctuation, closing quotes, white space) / white space in a window
 _LAST_END = re.compile(r".*[.!?\u2026][\"')\]]*\s", re.DOTALL)
 _LAST_SPACE = re.compile(r".*\s", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: its text and its [start, end) span in the stored document text."""
-
-    start: int
-    end: int
-    text: str
 
 
 @lru_cache(maxsize=1)

@@ -56,8 +56,8 @@ def label_order(id2label: dict) -> list[int]:
 
 def stance_model_missing_message(path: Path = DEFAULT_STANCE_PATH) -> str:
     return (
-        f"No stance model is installed (expected a CrossEncoder folder at {path}); see the README "
-        "section 'Stance model' to get one, or pass --stance-model PATH_OR_NAME of a 3-way NLI "
+        f"No stance model is installed (expected a CrossEncoder folder at {path}); see "
+        "docs/stance-model.md to get one, or pass --stance-model PATH_OR_NAME of a 3-way NLI "
         "cross-encoder."
     )
 

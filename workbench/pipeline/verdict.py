@@ -432,3 +432,63 @@ def raw_verdict(support: float, refute: float, params: VerdictParams) -> tuple[s
     ev = EvidenceArrays.of([([(support, 0.0, 0.0), (0.0, refute, 0.0)], [1.0, 1.0], None)])
     names, confidence = verdicts(ev, params)
     return names[0], float(confidence[0])
+
+
+def explain(
+    probs: list[tuple[float, float, float]],
+    cosines: list[float],
+    params: VerdictParams = DEFAULT_PARAMS,
+    model: VerdictModel | None = None,
+    documents: list | None = None,
+) -> dict:
+    """Why decide() gave its verdict, for people: which rule, its numbers, and the deciding
+    evidence (positions in `probs`; the best relevance-weighted sentence on the verdict's side).
+    """
+    verdict, confidence = decide(probs, cosines, params, model, documents)
+    out: dict = {
+        "verdict": verdict,
+        "confidence": confidence,
+        "rule": f"learned aggregator {model.recipe}" if model is not None else "hand-set rule",
+        "decide": params.decide,
+        "conflict": params.conflict,
+        "deciding": [],
+    }
+    if not probs:
+        out["text"] = "Nothing was retrieved, so there is nothing to decide on."
+        return out
+    ev = EvidenceArrays.of([(probs, cosines, documents)])
+    found = scores(ev, params, model)
+    weight = relevance_weights(ev.cosines, params)[0]
+    sup, ref = ev.probs[0, :, 0] * weight, ev.probs[0, :, 1] * weight
+    support, refute = float(found.support[0]), float(found.refute[0])
+    out["support_strength"], out["refute_strength"] = round(support, 4), round(refute, 4)
+    sides = {SUPPORTED: [sup], REFUTED: [ref], CONFLICTING: [sup, ref]}.get(verdict, [])
+    out["deciding"] = [int(np.argmax(side)) for side in sides if side.max() > 0]
+    used = int((weight > 0).sum())
+    docs = len(set(documents[i] for i in range(len(probs)) if weight[i] > 0)) if documents else 0
+    where = f"{used} relevant sentence{'s' * (used != 1)}" + (
+        f" in {docs} document{'s' * (docs != 1)}" if docs else ""
+    )
+    if verdict == CONFLICTING:
+        out["text"] = (
+            f"Both sides are strong: best supporting {support:.2f} and best refuting "
+            f"{refute:.2f} both reach conflict = {params.conflict:.2f} ({where})."
+        )
+        return out
+    if found.probabilities is not None:
+        p = found.probabilities[0]
+        out["probabilities"] = {n: round(float(v), 4) for n, v in zip(VerdictModel.CLASSES, p)}
+        out["text"] = (
+            f"The learned aggregator weighed {where}: P(supported) {p[0]:.2f}, P(refuted) "
+            f"{p[1]:.2f}, P(not enough info) {p[2]:.2f}; best supporting sentence {support:.2f}, "
+            f"best refuting {refute:.2f}."
+        )
+    else:
+        best = max(support, refute)
+        relation = "reaches" if best >= params.decide else "is below"
+        out["text"] = (
+            f"The strongest relevance-weighted stance ({best:.2f}, "
+            f"{'supporting' if support >= refute else 'refuting'}) {relation} decide = "
+            f"{params.decide:.2f} ({where})."
+        )
+    return out

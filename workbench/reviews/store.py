@@ -27,9 +27,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..api import MAX_CLAIM_CHARS
-from ..evidence import Evidence, ReviewedEvidence
-from ..pipeline.ingest import parse_date
+from ..defaults import MAX_CLAIM_CHARS
+from ..errors import WorkbenchError
+from ..model.dates import parse_date
+from ..model.evidence import Evidence, ReviewedEvidence
 from ..pipeline.normalize import normalize_text
 from ..pipeline.verdict import VERDICTS
 from ..storage.connection import transaction
@@ -51,7 +52,7 @@ RATINGS = {
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(WorkbenchError, ValueError):
     """A review could not be saved; the message is one human sentence."""
 
 
@@ -110,6 +111,39 @@ def _unit(value: object, what: str) -> float | None:
     if number is None or not math.isfinite(number) or not 0.0 <= number <= 1.0:
         raise ReviewError(f"The {what} must be a number from 0 to 1, not {_shown(value)}.")
     return number
+
+
+EVIDENCE_COLUMNS = (
+    "doc_id",
+    "start",
+    "end",
+    "sentence",
+    "title",
+    "date",
+    "source",
+    "context",
+    "stance",
+    "p_supports",
+    "p_refutes",
+    "p_neutral",
+    "score",
+    "judgment",
+)
+_INSERT_EVIDENCE = (
+    "INSERT INTO review_evidence (review_id, position, "
+    + ", ".join(f'"{c}"' for c in EVIDENCE_COLUMNS)
+    + ") VALUES ("
+    + ",".join("?" * (2 + len(EVIDENCE_COLUMNS)))
+    + ")"
+)
+
+
+def _evidence_rows(review_id: int, items: list) -> list[tuple]:
+    """review_evidence rows: the review, the card's position, then EVIDENCE_COLUMNS."""
+    return [
+        (review_id, i, *(getattr(e, column) for column in EVIDENCE_COLUMNS))
+        for i, e in enumerate(items)
+    ]
 
 
 def _checked_evidence(evidence: object) -> list[ReviewedEvidence]:
@@ -267,32 +301,7 @@ class ReviewStore:
                     ),
                 )
                 review_id = cur.lastrowid
-                con.executemany(
-                    'INSERT INTO review_evidence (review_id, position, doc_id, start, "end",'
-                    " sentence, title, date, source, context, stance, p_supports, p_refutes,"
-                    " p_neutral, score, judgment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            review_id,
-                            i,
-                            e.doc_id,
-                            e.start,
-                            e.end,
-                            e.sentence,
-                            e.title,
-                            e.date,
-                            e.source,
-                            e.context,
-                            e.stance,
-                            e.p_supports,
-                            e.p_refutes,
-                            e.p_neutral,
-                            e.score,
-                            e.judgment,
-                        )
-                        for i, e in enumerate(items)
-                    ],
-                )
+                con.executemany(_INSERT_EVIDENCE, _evidence_rows(review_id, items))
         finally:
             con.close()
         return self.get(review_id)

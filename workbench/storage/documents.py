@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..evidence import Passage
-from ..pipeline.ingest import SourceDocument
-from ..pipeline.segment import Sentence
+from ..model.documents import Sentence, SourceDocument
+from ..model.evidence import Passage
 
 DocumentBatch = list[tuple[SourceDocument, list[Sentence], np.ndarray]]
 

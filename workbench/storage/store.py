@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import WorkbenchError
-from ..evidence import Passage
+from ..model.evidence import Passage
 from . import documents, meta, vectors
 from .connection import DB_NAME, SCHEMA_VERSION, Database
 from .documents import Document, DocumentBatch, DocumentInfo

@@ -162,7 +162,7 @@ def train(
     init: str | None = None,
 ) -> dict:
     """Fine-tune the base encoder with a fresh 3-way head (or continue from `init`, a stance
-    model folder); save the best validation checkpoint."""
+    model folder); save the best validation checkpoint (or the last, `recipe.keep`)."""
     import torch
 
     tokenizer, model = load_for_training(recipe, base_path, init)
@@ -213,7 +213,7 @@ def train(
             next_check += 1
             acc = accuracy(model, tokenizer, valid_pairs, recipe.max_length)
             log(f"step {step}: validation accuracy {acc:.4f}")
-            if acc > best["valid_accuracy"]:
+            if acc > best["valid_accuracy"] or recipe.keep == "last":
                 best = {"valid_accuracy": acc, "step": step}
                 save_model(model, tokenizer, out_dir, recipe.max_length)
         if out_of_time:

@@ -29,9 +29,10 @@ from ..pipeline.verdict import (
     features,
     weights_digest,
 )
+from .card import record_verdict
 
 RECIPE = "verdict-lr-v1"  # bump when the features or the fit change
-C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 def fit_verdict_model(
@@ -95,4 +96,5 @@ def train_verdict(
     target.write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
     report["written_to"] = str(target)
     report["features"] = list(FEATURES)
+    record_verdict(stance_dir, report)
     return report

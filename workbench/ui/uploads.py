@@ -41,7 +41,7 @@ def safe_filename(name: str, default: str = "upload") -> str:
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
-class UploadError(ValueError):
+class UploadError(WorkbenchError, ValueError):
     """An upload was refused; the message is one human sentence."""
 
 

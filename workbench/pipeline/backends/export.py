@@ -245,7 +245,7 @@ def _quantise(source: Path, target: Path) -> Path:
     """Dynamic int8 weights of the plain MatMuls (per channel, reduced range: accurate on CPUs
     without VNNI). A fused attention op stays float32: quantising it too was 23 % faster but cost
     the stance model 1.2 points on the contrast set and 0.6 on FEVER-Symmetric, while this loses
-    nothing measurable (README, Backends and quality)."""
+    nothing measurable (docs/reference.md, Backends and quality)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 

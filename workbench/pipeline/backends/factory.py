@@ -1,8 +1,8 @@
 """Picks the backend: by name (--backend), else $WORKBENCH_BACKEND, else the default.
 
-The default is ONNX Runtime (fp32, graph-optimised): its verdicts match PyTorch's (README,
-Performance). Without onnxruntime installed the default falls back to PyTorch with a notice;
-naming an ONNX backend then is an error that says how to install it.
+The default is ONNX Runtime (fp32, graph-optimised): its verdicts match PyTorch's
+(docs/performance.md). Without onnxruntime installed the default falls back to PyTorch with a
+notice; naming an ONNX backend then is an error that says how to install it.
 """
 
 from __future__ import annotations

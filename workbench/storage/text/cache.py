@@ -22,9 +22,8 @@ from pathlib import Path
 from .. import documents, meta
 from ..connection import Database
 from .base import TextIndex
-from .bm25 import BM25S
-from .factory import choose
-from .fts5 import FTS5, search_fts5
+from .factory import choose, create
+from .fts5 import search_fts5
 
 TEXT_DIR = "text.bm25s"
 DELTA = 0.10  # added or removed sentences, as a share of the built count, served without rebuild
@@ -38,8 +37,8 @@ class TextCache:
         self.db = db
         self.dir = Path(index_dir)
         self.path = self.dir / TEXT_DIR
-        self._fts5 = FTS5()
-        self._engine: BM25S | None = None  # None: FTS5 answers
+        self._fts5 = create("fts5")
+        self._engine: TextIndex | None = None  # None: FTS5 answers
         self._checked = -1  # database generation the choice below was made at
         self._added = 0  # sentences newer than the engine (searched with FTS5)
         self._removed = 0  # sentences of the engine no longer stored (dropped from results)
@@ -62,7 +61,7 @@ class TextCache:
         """(sentence id, BM25 score) of the k best sentences for the claim, best first."""
         engine = self.current()
         conn = self.db.connection
-        if not isinstance(engine, BM25S):
+        if engine is self._fts5:
             return engine.search(conn, claim, k)
         added, removed = self._added, self._removed
         hits = engine.search(conn, claim, k + (removed and k))
@@ -115,7 +114,7 @@ class TextCache:
         if self.db.is_writer() and not self._saved:
             self.save()
 
-    def _usable(self, conn, engine: BM25S, n: int, generation: int) -> bool:
+    def _usable(self, conn, engine: TextIndex, n: int, generation: int) -> bool:
         """Close enough to the database to answer with the FTS5 delta (sets added/removed)."""
         info = engine.info
         if info.get("generation", -1) > generation:  # files of another (recreated) database
@@ -129,8 +128,8 @@ class TextCache:
         self._added, self._removed = added, removed
         return True
 
-    def _build(self, conn, generation: int, n: int) -> BM25S:
-        engine = BM25S().build(conn)
+    def _build(self, conn, generation: int, n: int) -> TextIndex:
+        engine = create("bm25s").build(conn)
         engine.info = {
             "generation": generation,
             "max_id": documents.max_sentence_id(conn),
@@ -139,11 +138,11 @@ class TextCache:
         self._added, self._removed, self._saved = 0, 0, False
         return engine
 
-    def _load(self, generation: int) -> BM25S | None:
+    def _load(self, generation: int) -> TextIndex | None:
         if not self.path.is_dir():
             return None
         try:
-            return BM25S().load(self.path)
+            return create("bm25s").load(self.path)
         except Exception:  # noqa: BLE001 - any unreadable file is rebuilt from SQLite
             return None
 

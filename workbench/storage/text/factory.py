@@ -2,7 +2,7 @@
 
 CROSSOVER: FTS5 below it (nothing to build or keep in step), bm25s from it on, where FTS5's
 scoring of every matching sentence starts to cost more than the rest of a search. Measured with
-benchmarks/bm25_crossover.py (README, Performance).
+benchmarks/bm25_crossover.py (docs/performance.md).
 """
 
 from __future__ import annotations

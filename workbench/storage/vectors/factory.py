@@ -1,11 +1,12 @@
 """Chooses and creates the vector index backend from the corpus size.
 
 CROSSOVER is where an IVF index starts to pay off over exact search, measured with
-benchmarks/ann_crossover.py (README, "Vector index": IVF >= 2x faster at recall@10 >= 0.95 and
-exact search >= 5 ms per query first held at 50,000 sentences). SQ8 compression is used above
-SQ8_ABOVE vectors to keep memory reasonable at a million sentences, product quantisation with
-exact re-ranking above PQ_ABOVE (tens of millions: 56 bytes per vector in RAM instead of 392,
-5.6 GB instead of 39 GB at 100M; recall measured by benchmarks/ann_compressed.py).
+benchmarks/ann_crossover.py (docs/reference.md, "Vector index": IVF >= 2x faster at
+recall@10 >= 0.95 and exact search >= 5 ms per query first held at 50,000 sentences). SQ8
+compression is used above SQ8_ABOVE vectors to keep memory reasonable at a million sentences,
+product quantisation with exact re-ranking above PQ_ABOVE (tens of millions: 56 bytes per vector
+in RAM instead of 392, 5.6 GB instead of 39 GB at 100M; recall measured by
+benchmarks/ann_compressed.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ nlist ~ 4*sqrt(n) cells, nprobe derived from nlist. With quantizer="sq8" vectors
 (tens of millions) each vector is a product-quantisation code of one byte per 8 dimensions (48
 bytes for 384-d, 32x less than float32); the codes only approximate the inner product, so a
 search fetches `rerank` x k candidates and the store re-scores them with the exact float32
-embeddings it keeps in SQLite anyway (README, "Vector index": recall@10 on real embeddings).
+embeddings it keeps in SQLite anyway (docs/reference.md, "Vector index": recall@10 on real
+embeddings).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def ivf_params(n: int, quantizer: str = "flat") -> dict:
 
     For PQ (tens of millions of vectors) nprobe = nlist/32 (>= 16) scans about 3 % of the codes
     per query (~80 ms at 100M on one core, 25 ns a code), and `rerank` asks for PQ_RERANK x k
-    candidates to re-score (recall@10 0.95 on real embeddings at that share, README).
+    candidates to re-score (recall@10 0.95 on real embeddings at that share, docs/reference.md).
     """
     nlist = max(16, int(4 * math.sqrt(max(n, 1))))
     if quantizer == "pq":

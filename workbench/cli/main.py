@@ -10,11 +10,12 @@ from __future__ import annotations
 import click
 
 from .check import check, verify
+from .claims import COMMANDS as CHECKWORTHY_COMMANDS
 from .common import WorkbenchGroup
 from .evaluate import evaluate
 from .index import index_group
 from .serve import serve
-from .stance import eval_stance, train_stance
+from .stance import eval_stance, train_stance, train_verdict
 
 
 @click.group(cls=WorkbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +24,17 @@ def main() -> None:
     """Check claims against your own documents, offline."""
 
 
-for command in (index_group, check, verify, serve, evaluate, train_stance, eval_stance):
+for command in (
+    index_group,
+    check,
+    verify,
+    serve,
+    evaluate,
+    train_stance,
+    train_verdict,
+    eval_stance,
+    *CHECKWORTHY_COMMANDS,
+):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -43,6 +43,10 @@ def test_review_handlers_save_list_and_export(app):
     result = check.check_claim(app, SEED_CLAIM, "")[-1]
     form = review.open_review(app, result, None)
     assert SEED_CLAIM in form[0] and form[-1] == review.shown_key(result)
+    # one value per per-claim field; the note and the message start empty for every claim
+    assert len(form) == review.FORM_FIELDS + 1
+    assert form[2]["value"] == "" and form[3] == ""
+    assert all(mark["value"] is None for mark in form[-1 - review.MAX_SLOTS : -1])
     message, _history = review.save_review(app, result, "ana", "REFUTED", "no", "agree")
     assert "saved" in message
     rows = review.list_reviews(app, "ana", "", "", False)

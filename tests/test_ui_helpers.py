@@ -85,6 +85,27 @@ def test_render_result_sorts_cards_into_columns():
     assert "Supporting evidence" in sup and "Conflicting evidence" in con
 
 
+def test_the_banner_says_why_and_marks_the_deciding_card():
+    result = {
+        "claim": "c",
+        "verdict": "REFUTED",
+        "confidence": 0.7,
+        "evidence": [ev("supports", "S1."), ev("refutes", "R1.")],
+        "basis": {"rule": "hand-set rule", "text": EVIL, "deciding": [1]},
+    }
+    verdict, sup, con, _neu = render_result(result)
+    assert (
+        "Why:" in verdict
+        and "hand-set rule" in verdict
+        and "Deciding evidence: <b>#2</b>" in verdict
+    )
+    assert "<script" not in verdict  # the basis text is escaped like everything else
+    assert "wb-deciding" in con and "wb-deciding" not in sup
+    nothing = render_result({**result, "basis": {"rule": "r", "text": "t", "deciding": []}})
+    assert "No card decided it." in nothing[0] and "wb-deciding" not in nothing[2]
+    assert "Why:" not in verdict_html({"claim": "c", "verdict": "REFUTED"})  # old results
+
+
 def test_not_enough_info_badge_label():
     assert "NOT ENOUGH INFO" in verdict_html({"claim": "c", "verdict": "NOT_ENOUGH_INFO"})
 

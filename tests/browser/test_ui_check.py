@@ -60,6 +60,25 @@ def test_ceasefire_13_00_sentence_is_conflicting_evidence(page, tmp_path):
         shutil.copyfile(shot, ROOT / "docs" / "check-tab.png")
 
 
+def test_the_banner_names_the_deciding_card(page):
+    check_claim(page, CEASEFIRE_CLAIM)
+    verdict = page.locator("#verdict [data-verdict]").get_attribute("data-verdict")
+    why = page.locator("#verdict .wb-why")
+    assert why.get_attribute("data-rule")  # the rule or aggregator, by name
+    text = why.inner_text()
+    assert text.startswith("Why:") and any(c.isdigit() for c in text)
+    deciding = page.locator(".wb-card.wb-deciding")
+    if verdict == "NOT_ENOUGH_INFO":
+        assert "No card decided it." in text and deciding.count() == 0
+        return
+    number = deciding.first.get_attribute("data-evidence")
+    assert f"#{number}" in text
+    side = {"SUPPORTED": "#supporting", "REFUTED": "#conflicting"}.get(verdict)
+    if side:  # the deciding card stands in the column of the verdict's side
+        assert page.locator(f"{side} .wb-card.wb-deciding").count() >= 1
+    assert "deciding" in deciding.first.locator(".wb-card-head").inner_text().lower()
+
+
 def _download(page, selector: str) -> bytes:
     link = page.locator(f"{selector} a").first
     link.wait_for()

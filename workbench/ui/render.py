@@ -78,8 +78,12 @@ def probs_html(ev: dict) -> str:
     return f"<div class='wb-probs'>{''.join(rows)}</div>"
 
 
-def card_html(ev: dict, number: int) -> str:
-    """One evidence card: marked sentence inside its context, metadata, stance probabilities."""
+DECIDING_TAG = "<span class='wb-deciding-tag'>deciding</span>"
+
+
+def card_html(ev: dict, number: int, deciding: bool = False) -> str:
+    """One evidence card: marked sentence inside its context, metadata, stance probabilities;
+    `deciding` marks the card the verdict rests on."""
     stance = str(ev.get("stance") or "neutral")
     css = re.sub(r"[^a-z-]+", "-", stance.lower())  # "not scored" -> not-scored
     meta = [f"<span class='wb-title'>{esc(ev.get('title') or ev.get('doc_id'))}</span>"]
@@ -89,11 +93,13 @@ def card_html(ev: dict, number: int) -> str:
     if src:
         meta.append(f"<span class='wb-source'>{src}</span>")
     return (
-        f"<article class='wb-card wb-stance-{esc(css)}' data-evidence='{number}'"
+        f"<article class='wb-card wb-stance-{esc(css)}{' wb-deciding' if deciding else ''}'"
+        f" data-evidence='{number}'"
         f" data-doc-id='{esc(ev.get('doc_id'))}' data-start='{esc(ev.get('start'))}'"
         f" data-end='{esc(ev.get('end'))}'>"
         f"<div class='wb-card-head'><span class='wb-num'>#{number}</span>"
-        f"<span class='wb-stance'>{esc(stance)}</span></div>"
+        f"<span class='wb-stance'>{esc(stance)}</span>"
+        f"{DECIDING_TAG if deciding else ''}</div>"
         f"<div class='wb-context'>{highlight(ev.get('context'), ev.get('sentence'))}</div>"
         f"<div class='wb-meta'>{' · '.join(meta)}</div>"
         f"{probs_html(ev)}</article>"
@@ -126,7 +132,30 @@ def verdict_html(result: dict | None, elapsed: float | None = None) -> str:
         f"<span class='wb-badge'>{esc(label)}</span>"
         f"<span class='wb-conf'{calibrated}>{kind}confidence {fmt_prob(conf)}</span>"
         f"<div class='wb-claim'>“{esc(result.get('claim'))}”{date}"
-        f"<span class='wb-elapsed'>{esc(extra)}</span></div></div>"
+        f"<span class='wb-elapsed'>{esc(extra)}</span></div>{why_html(result)}</div>"
+    )
+
+
+def deciding_numbers(result: dict | None) -> set[int]:
+    """Card numbers (1-based, as shown) of the evidence the verdict rests on."""
+    basis = (result or {}).get("basis") or {}
+    return {int(i) + 1 for i in basis.get("deciding") or []}
+
+
+def why_html(result: dict) -> str:
+    """The rule or aggregator that decided, its numbers in words, and the deciding cards."""
+    basis = result.get("basis") or {}
+    if not basis.get("text"):
+        return ""
+    cards = sorted(deciding_numbers(result))
+    rests_on = (
+        " Deciding evidence: " + ", ".join(f"<b>#{n}</b>" for n in cards) + "."
+        if cards
+        else " No card decided it."
+    )
+    return (
+        f"<div class='wb-why' data-rule='{esc(basis.get('rule'))}'><b>Why:</b>"
+        f" {esc(basis.get('rule'))}. {esc(basis['text'])}{rests_on}</div>"
     )
 
 
@@ -139,8 +168,11 @@ def split_evidence(result: dict | None) -> tuple[list, list, list]:
     return sup, con, neu
 
 
-def column_html(title: str, items: list, empty: str, kind: str) -> str:
-    cards = "".join(card_html(ev, n) for n, ev in items) or f"<p class='wb-empty'>{esc(empty)}</p>"
+def column_html(
+    title: str, items: list, empty: str, kind: str, deciding: set[int] = frozenset()
+) -> str:
+    cards = "".join(card_html(ev, n, n in deciding) for n, ev in items)
+    cards = cards or f"<p class='wb-empty'>{esc(empty)}</p>"
     return (
         f"<section class='wb-col wb-col-{kind}'><h3>{esc(title)}"
         f" <span class='wb-count'>({len(items)})</span></h3>{cards}</section>"
@@ -152,7 +184,8 @@ def neutral_html(items: list) -> str:
         return ""
     cards = "".join(card_html(ev, n) for n, ev in items)
     return (
-        "<details class='wb-neutral'><summary>Related but neutral (or not scored) sentences"
+        "<details class='wb-neutral'><summary>Related, no stance (neutral, or too weakly"
+        " related to count)"
         f" ({len(items)})</summary>{cards}</details>"
     )
 
@@ -161,16 +194,22 @@ def render_result(result: dict | None, elapsed: float | None = None) -> tuple[st
     """HTML for the verdict badge, Supporting column, Conflicting column, neutral section."""
     sup, con, neu = split_evidence(result)
     waiting = result is None
+    deciding = deciding_numbers(result)
     return (
         verdict_html(result, elapsed),
         column_html(
-            "Supporting evidence", sup, "" if waiting else "No supporting evidence.", "supporting"
+            "Supporting evidence",
+            sup,
+            "" if waiting else "No supporting evidence.",
+            "supporting",
+            deciding,
         ),
         column_html(
             "Conflicting evidence",
             con,
             "" if waiting else "No conflicting evidence.",
             "conflicting",
+            deciding,
         ),
         neutral_html(neu),
     )

@@ -17,6 +17,7 @@ from ..render import (
     VERDICT_CHOICES,
     VERDICT_LABELS,
     card_html,
+    deciding_numbers,
     esc,
     fmt_prob,
     message_html,
@@ -24,6 +25,7 @@ from ..render import (
 from . import bind
 
 MAX_SLOTS = 10  # evidence cards that can be judged
+FORM_FIELDS = 5 + 3 * MAX_SLOTS  # head, verdict, note, message, history + per-slot row/card/mark
 REVIEW_COLUMNS = [
     "review",
     "claim",
@@ -59,9 +61,13 @@ class ReviewTab:
 
     @property
     def form_outputs(self) -> list:
+        """Every per-claim field of the form, in review_form's order (the reviewer's name is
+        left out on purpose: the same person reviews claim after claim)."""
         return [
             self.head,
             self.final_verdict,
+            self.note,
+            self.message,
             self.history,
             *self.slot_rows,
             *self.slot_cards,
@@ -82,12 +88,14 @@ def open_review(app: ReviewerApp, result: dict | None, shown: str | None) -> tup
     tab twice must not clear the reviewer's marks)."""
     key = shown_key(result)
     if key == shown:
-        return tuple(gr.skip() for _ in range(3 + 3 * MAX_SLOTS)) + (shown,)
+        return tuple(gr.skip() for _ in range(FORM_FIELDS)) + (shown,)
     return (*review_form(app, result), key)
 
 
 def review_form(app: ReviewerApp, result: dict | None) -> tuple:
-    """Head, preset final verdict, history, then MAX_SLOTS rows, cards and judgments."""
+    """A fresh form for this result: head, preset final verdict, an empty note and message,
+    history, then MAX_SLOTS rows, cards and empty judgments. Nothing of the previous claim's
+    review survives (a stale note or mark would be saved into the next review)."""
     evidence = (result or {}).get("evidence") or []
     if result:
         head = (
@@ -98,13 +106,23 @@ def review_form(app: ReviewerApp, result: dict | None) -> tuple:
     else:
         head = NO_CLAIM_HTML
     rows, cards, judgments = [], [], []
+    deciding = deciding_numbers(result)
     for i in range(MAX_SLOTS):
         shown = i < len(evidence)
         rows.append(gr.update(visible=shown))
-        cards.append(card_html(evidence[i], i + 1) if shown else "")
+        cards.append(card_html(evidence[i], i + 1, i + 1 in deciding) if shown else "")
         judgments.append(gr.update(value=None))
     verdict = result.get("verdict") if result else None
-    return (head, gr.update(value=verdict), history_html(app, result), *rows, *cards, *judgments)
+    return (
+        head,
+        gr.update(value=verdict),
+        gr.update(value=""),
+        "",
+        history_html(app, result),
+        *rows,
+        *cards,
+        *judgments,
+    )
 
 
 def history_html(app: ReviewerApp, result: dict | None) -> str:

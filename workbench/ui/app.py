@@ -62,6 +62,21 @@ class ReviewerApp:
         result = self.wb.check(claim, date=date, top_k=TOP_K).to_dict()
         return result, time.perf_counter() - t0
 
+    def check_many(
+        self, claims: list[dict], progress: ProgressCallback | None = None
+    ) -> list[dict]:
+        """Output-contract dicts for claims ({id, claim, date}), in order, stance-scored in
+        batches (Workbench.check_many); progress(done, total, claim_id) after each."""
+        self.require_documents()
+        results = self.wb.check_many(claims, progress_callback=progress, top_k=TOP_K)
+        return [result.to_dict() for result in results]
+
+    def checkworthy_model(self):
+        """The shipped check-worthiness model (loaded once per process, on first use)."""
+        from ..checkworthy.model import load_model
+
+        return load_model()
+
     def documents(self) -> list[dict]:
         return [asdict(d) for d in self.wb.documents()]
 

@@ -1,4 +1,4 @@
-"""The whole reviewer UI: the four tabs laid out in order, their events, the script API."""
+"""The whole reviewer UI: the five tabs laid out in order, their events, the script API."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gradio as gr
 
 from .api import register_api
 from .app import ReviewerApp
-from .tabs import batch, check, corpus, review
+from .tabs import article, batch, check, corpus, review
 from .tabs import bind as _bind
 
 
@@ -20,11 +20,13 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> g
         gr.Markdown("## Claim fact-checking workbench")
         with gr.Tabs(elem_id="tabs") as tabs:
             check_tab = check.layout(examples)
+            article_tab = article.layout(article.default_threshold(app))
             review_tab = review.layout()
             corpus_tab = corpus.layout(app.max_upload_bytes)
             batch_tab = batch.layout()
         check.wire(app, check_tab, result_state, examples)
         review.wire(app, review_tab, result_state, tabs, check_tab.to_review_btn)
+        article.wire(app, article_tab, result_state, tabs, check_tab)
         corpus.wire(app, corpus_tab)
         batch.wire(app, batch_tab)
         register_api(app)  # /check_claim, /save_review, /add_text for scripts

@@ -209,3 +209,93 @@ def test_verify_bad_claims_file(run, seed_index, tmp_path):
     bad.write_text("id,text\n1,hello\n")
     result = run("verify", bad, "-o", tmp_path / "o.jsonl", "--index", seed_index)
     assert result.exit_code == 1 and "no 'claim' column" in result.stderr
+
+
+def _summary_lines(stderr: str) -> list[str]:
+    return stderr[stderr.index("Summary of") :].splitlines()
+
+
+def _count_rows(lines: list[str]) -> dict[str, int]:
+    names = ("SUPPORTED", "REFUTED", "CONFLICTING", "NOT_ENOUGH_INFO", "skipped")
+    rows = {}
+    for line in lines[1:6]:
+        name, n = line.split()
+        rows[name] = int(n)
+    assert tuple(rows) == names
+    return rows
+
+
+def test_verify_summary_without_labels(run, seed_index, tiny_stance, tmp_path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(f"id,claim\na,{SEED_CLAIM}\nb,Karabakh forces agreed to a ceasefire.\n")
+    out = tmp_path / "results.jsonl"
+    args = ("verify", claims, "-o", out, "--index", seed_index, "--stance-model", tiny_stance)
+    result = run(*args, "--quiet")  # --quiet hides the progress bar, not the summary
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    lines = _summary_lines(result.stderr)
+    assert lines[0] == f"Summary of {out} (2 results in all):"
+    verdicts = [json.loads(line)["verdict"] for line in out.read_text().splitlines()]
+    rows = _count_rows(lines)
+    assert rows == {
+        **{v: verdicts.count(v) for v in ("SUPPORTED", "REFUTED", "CONFLICTING")},
+        "NOT_ENOUGH_INFO": verdicts.count("NOT_ENOUGH_INFO"),
+        "skipped": 0,
+    }
+    assert "Gold labels" not in result.stderr and "Confusion" not in result.stderr
+    assert len(lines) == 6
+
+
+def test_verify_summary_with_gold_labels_and_resume(run, seed_index, tiny_stance, tmp_path):
+    from workbench.evaluation.datasets import ALL_LABELS, LABELS
+
+    labelled = [
+        ("a", SEED_CLAIM, "SUPPORTS", "SUPPORTED"),
+        ("b", "Karabakh forces agreed to a ceasefire.", "refuted", "REFUTED"),
+        ("c", "Armenia sent troops to Karabakh.", "NOT ENOUGH INFO", "NOT_ENOUGH_INFO"),
+        ("d", "Azerbaijan launched an operation in Karabakh.", "Disputed", "CONFLICTING"),
+        ("e", "Russian peacekeepers are in Karabakh.", "maybe", None),
+        ("f", "Baku demands the withdrawal of Armenian forces.", None, None),
+    ]
+    claims = tmp_path / "claims.jsonl"
+    lines = [json.dumps({"id": i, "claim": c, "label": lab}) for i, c, lab, _ in labelled]
+    lines.append(json.dumps({"id": "empty", "claim": "", "label": "SUPPORTED"}))
+    claims.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "results.csv"
+    args = ("verify", claims, "-o", out, "--index", seed_index, "--stance-model", tiny_stance)
+    first = run(*args, "--quiet")
+    assert first.exit_code == 1 and "Claim empty" in first.stderr  # the empty claim: skipped
+    predicted = {r["id"]: r["verdict"] for r in csv.DictReader(out.open())}
+    assert len(predicted) == 6
+    gold = {i: g for i, _, _, g in labelled if g}
+    scored = [i for i, g in gold.items() if g in LABELS]
+    correct = sum(predicted[i] == gold[i] for i in scored)
+    expected = [
+        f"Gold labels for 4 of them: accuracy {correct / 3:.3f} ({correct} of 3 right); "
+        "1 gold CONFLICTING claim in the matrix only.",
+        "Confusion matrix (rows gold, columns predicted):",
+    ]
+    for rerun in (False, True):
+        if rerun:  # keep two results: the rerun checks four claims, the summary counts all six
+            kept = out.read_text().splitlines()[:3]
+            out.write_text("\n".join(kept) + "\n")
+            result = run(*args, "--quiet")
+            assert "Resuming: 2 claims already" in result.stderr
+            assert "Wrote 4 results" in result.stderr
+        else:
+            result = first
+        summary = _summary_lines(result.stderr)
+        assert summary[0] == f"Summary of {out} (6 results in all):"
+        rows = _count_rows(summary)
+        assert rows["skipped"] == 1
+        assert sum(rows.values()) == 7
+        assert "1 claim with label 'maybe' left out of the score" in summary[6]
+        assert summary[7:9] == expected
+        header = summary[9].split()
+        assert header == list(ALL_LABELS)
+        for label, line in zip(ALL_LABELS, summary[10:14], strict=True):
+            cells = line.split()
+            assert cells[0] == label
+            want = [sum(gold[i] == label and predicted[i] == p for i in gold) for p in ALL_LABELS]
+            assert [int(c) for c in cells[1:]] == want
+        assert "Error: 1 claims could not be checked" in summary[14]

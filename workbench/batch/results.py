@@ -124,6 +124,24 @@ def done_ids(path: str | os.PathLike, fmt: str) -> set[str]:
     return ids
 
 
+def result_verdicts(path: str | os.PathLike, fmt: str) -> dict[str, str]:
+    """id -> verdict of every result in a results file (no file: none), e.g. to summarise a
+    resumed run as a whole; read after done_ids has checked (and, if needed, mended) it."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if fmt == "csv":
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        return {csv_value(row["id"]): csv_value(row["verdict"]) for row in rows}
+    out = {}
+    for line in text.splitlines():
+        if line.strip():
+            record = json.loads(line)
+            out[str(record["id"])] = str(record["verdict"])
+    return out
+
+
 class ResultWriter:
     """Appends one result per claim and flushes it to disk immediately."""
 

@@ -87,7 +87,12 @@ def check(claim, date, top_k, index_dir, model, stance_model, as_json) -> None:
 def verify(
     claims_file, output, fmt, top_k, quiet, index_dir, model, stance_model, ray_address, workers
 ) -> None:
-    """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date]) into a results file.
+    """Check every claim in CLAIMS_FILE (.csv/.jsonl: id, claim[, date][, label]) into a
+    results file.
+
+    It ends with a summary on stderr: the verdict counts of the whole results file (a resumed
+    run's earlier results included) and, where claims have a gold label (as `workbench eval`
+    reads it), the accuracy and a confusion matrix.
 
     With --ray the claims are checked by a pool of Ray workers (each holding both models) and
     results are written as they finish, in any order; resuming works the same way.
@@ -95,11 +100,12 @@ def verify(
     from ..batch.claims import read_claims
     from ..batch.results import ResultWriter, done_ids
     from ..batch.runner import pending_claims, repeated_message, run_batch
+    from ..batch.summary import LABEL_FIELD
 
     fmt = fmt or ("csv" if output.lower().endswith(".csv") else "jsonl")
     if _same_file(claims_file, output):
         fail(f"The output {output} is the claims file {claims_file} itself; give another -o file.")
-    claims = read_claims(claims_file)
+    claims = read_claims(claims_file, extra_fields=(LABEL_FIELD,))
     finished = done_ids(output, fmt)  # refuses, untouched, a file that is not such results
     todo, repeated = pending_claims(claims, finished)
     for item in repeated:
@@ -135,8 +141,20 @@ def verify(
                 )
     click.echo(f"Wrote {report.written} results to {output} ({fmt}).", err=True)
     unchecked = len(report.skipped) + len(repeated)
+    _print_summary(output, fmt, claims, unchecked)
     if unchecked:
         fail(f"{unchecked} claims could not be checked (see above); fix them and rerun to resume.")
+
+
+def _print_summary(output: str, fmt: str, claims: list[dict], unchecked: int) -> None:
+    """Verdict counts of the whole results file (earlier runs included) and, with gold labels
+    in the claims file, accuracy and the confusion matrix; on stderr, even with --quiet (which
+    only hides the progress bar), so stdout stays free."""
+    from ..batch.results import result_verdicts
+    from ..batch.summary import format_summary, summarize_run
+
+    summary = summarize_run(result_verdicts(output, fmt), claims, skipped=unchecked)
+    click.echo(format_summary(summary, output), err=True)
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -1,4 +1,4 @@
-"""The `workbench` command: index, check, verify, eval, serve, train-stance, eval-stance.
+"""The `workbench` command: index, check, verify, eval, serve, reviews, train-stance, eval-stance.
 
 A thin shell over workbench.api (one module per verb group). Errors meant for people are one
 sentence on stderr with exit code 1 (2 for usage errors); never a traceback (WORKBENCH_DEBUG=1
@@ -14,6 +14,7 @@ from .claims import COMMANDS as CHECKWORTHY_COMMANDS
 from .common import WorkbenchGroup
 from .evaluate import evaluate
 from .index import index_group
+from .reviews import reviews_group
 from .serve import serve
 from .stance import eval_stance, train_stance, train_verdict
 
@@ -33,6 +34,7 @@ for command in (
     train_stance,
     train_verdict,
     eval_stance,
+    reviews_group,
     *CHECKWORTHY_COMMANDS,
 ):
     main.add_command(command)

@@ -250,12 +250,14 @@ def evaluate(
     sets: tuple[str, ...] = SETS + PROBES,
     log: Callable[[str], None] = lambda _msg: None,
     cache: dict | None = None,
+    swap_check: bool = True,
 ) -> dict:
     """Run every requested set and probe; return {"model": name, set: metrics}.
 
-    `cache` keeps loaded pair sets between calls, so several models score the same pairs.
+    `cache` keeps loaded pair sets between calls, so several models score the same pairs;
+    `swap_check=False` measures the model without pipeline/consistency.py.
     """
-    model = StanceModel(stance_model)
+    model = StanceModel(stance_model, swap_check=swap_check)
     cache = {} if cache is None else cache
     loaders: dict[str, Callable[[], list]] = {
         "fever_symmetric": lambda: fever_symmetric(data_dir),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import WorkbenchError
+from .consistency import correct_swaps
 from .numbers import normalize_numbers
 from .verdict import load_verdict_model
 
@@ -74,7 +75,11 @@ class StanceModel:
     LABELS = ("supports", "refutes", "neutral")
 
     def __init__(
-        self, name_or_path: str | None = None, max_length: int = 256, backend: str | None = None
+        self,
+        name_or_path: str | None = None,
+        max_length: int = 256,
+        backend: str | None = None,
+        swap_check: bool = True,
     ):
         from .backends import create
         from .embed import FairLock, quiet_transformers
@@ -83,6 +88,7 @@ class StanceModel:
         if name_or_path is None and not (DEFAULT_STANCE_PATH / "config.json").exists():
             raise WorkbenchError(stance_model_missing_message())
         self.name = target
+        self.swap_check = swap_check  # pipeline/consistency.py after the model (see predict)
         quiet_transformers()
         try:
             import torch
@@ -131,4 +137,7 @@ class StanceModel:
         sorted_logits = np.asarray(sorted_logits, dtype=np.float64).reshape(len(pairs), -1)
         logits = np.empty_like(sorted_logits)
         logits[order] = sorted_logits
-        return softmax(logits)[:, self.order].astype(np.float32)
+        probs = softmax(logits)[:, self.order]
+        if self.swap_check:  # exchanged names, reversed directions read as support
+            probs = correct_swaps(texts, probs)
+        return probs.astype(np.float32)

@@ -222,26 +222,40 @@ def check_many(
     make_checker() loads the models once the progress bar is up (that can take seconds).
     """
     items = list(claims)
-    bar = None
-    if progress:
-        from tqdm import tqdm
 
-        bar = tqdm(total=len(items), desc="Checking", unit="claim", file=sys.stderr)
-    try:
+    def results() -> Iterator[CheckResult]:
         checker = make_checker()
-        done = 0
         for start in range(0, len(items), CHECK_CHUNK):
             chunk = [
                 parse_item(item, start + i)
                 for i, item in enumerate(items[start : start + CHECK_CHUNK])
             ]
-            for result in checker.check_chunk(chunk, top_k, retrieve_k, score_all):
-                done += 1
-                if bar is not None:
-                    bar.update(1)
-                if progress_callback is not None:
-                    progress_callback(done, len(items), str(result.id))
-                yield result
+            yield from checker.check_chunk(chunk, top_k, retrieve_k, score_all)
+
+    return with_progress(results(), len(items), progress, progress_callback)
+
+
+def with_progress(
+    results: Iterator[CheckResult],
+    total: int,
+    progress: bool = False,
+    progress_callback: ProgressCallback | None = None,
+) -> Iterator[CheckResult]:
+    """The results as they come, with a tqdm bar on stderr (progress) and/or
+    progress_callback(done, total, claim id) after each; the bar is up before the first
+    result is computed (loading the models can take seconds)."""
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc="Checking", unit="claim", file=sys.stderr)
+    try:
+        for done, result in enumerate(results, 1):
+            if bar is not None:
+                bar.update(1)
+            if progress_callback is not None:
+                progress_callback(done, total, str(result.id))
+            yield result
     finally:
         if bar is not None:
             bar.close()

@@ -26,6 +26,13 @@ def _format_result(result) -> str:
         f"Verdict: {result.verdict} (confidence {result.confidence:.2f}"
         f"{', calibrated' if result.confidence_calibrated else ''})",
     ]
+    if result.basis and result.basis.get("text"):
+        deciding = ", ".join(f"#{i + 1}" for i in result.basis.get("deciding") or [])
+        why = f"{result.basis['rule']}: {result.basis['text']}"
+        why += f" Deciding evidence: {deciding}." if deciding else ""
+        lines.append(
+            textwrap.fill(why, width=96, initial_indent="Why:     ", subsequent_indent="         ")
+        )
     if not result.evidence:
         lines.append("No evidence found in the index.")
     else:

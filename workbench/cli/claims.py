@@ -13,6 +13,16 @@ from .common import engine_options, fail, json_option, print_json, top_k_option
 DATA_HELP = "Folder holding claimbuster/ and ct24/ (../shared/data/checkworthy)."
 
 
+_data_option = click.option(
+    "--data",
+    "data_dir",
+    default="../shared/data/checkworthy",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help=DATA_HELP,
+)
+
+
 def _threshold_option(func):
     return click.option(
         "--threshold",
@@ -129,14 +139,7 @@ def check_article(
 
 
 @click.command("eval-checkworthy")
-@click.option(
-    "--data",
-    "data_dir",
-    default="../shared/data/checkworthy",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help=DATA_HELP,
-)
+@_data_option
 @click.option(
     "--gold",
     multiple=True,
@@ -158,14 +161,7 @@ def eval_checkworthy(data_dir, gold, checkworthy_model, as_json) -> None:
 
 
 @click.command("train-checkworthy")
-@click.option(
-    "--data",
-    "data_dir",
-    default="../shared/data/checkworthy",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help=DATA_HELP,
-)
+@_data_option
 @click.option(
     "--out",
     "out_dir",

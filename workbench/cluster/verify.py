@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ..api import CheckResult, ProgressCallback
-from ..checking import CHECK_CHUNK
+from ..checking import CHECK_CHUNK, with_progress
 from ..errors import WorkbenchError
 from ..storage.store import DB_NAME
 from .session import (
@@ -114,26 +113,14 @@ class RayChecker:
             stance_model=self.stance_model,
             top_k=top_k,
         )
-        bar = None
-        if progress:
-            from tqdm import tqdm
 
-            bar = tqdm(total=len(items), desc="Checking", unit="claim", file=sys.stderr)
-        done = 0
-        try:
+        def results() -> Iterator[CheckResult]:
             with worker_errors():
                 for row in dataset.iter_rows():
                     for record in json.loads(row["results"]):
-                        result = CheckResult.from_dict(record)
-                        done += 1
-                        if bar is not None:
-                            bar.update(1)
-                        if progress_callback is not None:
-                            progress_callback(done, len(items), str(result.id))
-                        yield result
-        finally:
-            if bar is not None:
-                bar.close()
+                        yield CheckResult.from_dict(record)
+
+        yield from with_progress(results(), len(items), progress, progress_callback)
 
 
 def _is_path(name: str | None) -> bool:

@@ -23,7 +23,7 @@ from .pipeline.backends import resolve
 from .pipeline.retrieve import Retriever
 from .pipeline.stance import DEFAULT_STANCE_PATH
 from .session import Session
-from .storage.store import Document, DocumentInfo
+from .storage.store import Document, DocumentEdit, DocumentInfo
 
 Callback = ProgressCallback | None
 Paths = list[str | os.PathLike] | str | os.PathLike
@@ -95,6 +95,17 @@ class Workbench(Session):
     def remove(self, doc_id: str) -> bool:
         """Remove one document; False when there is no such document."""
         return indexing.remove_document(self.store, doc_id)
+
+    def edit_document(
+        self, doc_id: str, title: str | None = None, date: str | None = None
+    ) -> list[DocumentEdit]:
+        """Correct a document's title and/or date (date "": no date); the changes made. Logged
+        in the index and kept over re-adds of its file; WorkbenchError if id or date is bad."""
+        return indexing.edit_document(self.store, lambda: self.embedder, doc_id, title, date)
+
+    def document_edits(self, doc_id: str) -> list[DocumentEdit]:
+        """A document's corrections (field, old value, new value, when), oldest first."""
+        return self.store.document_edits(doc_id)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()

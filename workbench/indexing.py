@@ -14,18 +14,20 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from .errors import WorkbenchError
+from .model.dates import validate_date
 from .model.documents import Sentence, SourceDocument, fallback_title
 from .pipeline.backends import resolve
 from .pipeline.embed import DEFAULT_MODEL, Embedder, canonical_model_name
+from .pipeline.normalize import normalize_text
 from .pipeline.segment import segment
 from .pipeline.verdict import DEFAULT_PARAMS, VerdictParams
-from .storage.store import Store
+from .storage.store import DocumentEdit, Store
 
 ProgressCallback = Callable[[int, "int | None", str], None]
 EMBED_CHUNK = 512  # sentences embedded (and committed) together while adding
@@ -174,7 +176,7 @@ class Indexer:
 
     def _store_all(self, stream: DocumentStream, total, bar, progress_callback) -> AddReport:
         report = AddReport()
-        pending: list[tuple[SourceDocument, list[Sentence], np.ndarray | None]] = []
+        pending: list[tuple[SourceDocument, list[Sentence], np.ndarray | None, SourceDocument]] = []
         pending_sentences = 0
         seen: dict[str, str] = {}
         for done, (label, pairs) in enumerate(stream, start=1):
@@ -194,7 +196,10 @@ class Indexer:
                 vectors = prepared.vectors if sentences is not None else None
                 if sentences is None:
                     sentences = segment(doc.text)
-                pending.append((doc, sentences, vectors))
+                embedded = self._as_corrected(doc)  # its title as a person corrected it
+                if embedded.title != doc.title:
+                    vectors = None  # embedded elsewhere with the file's own title
+                pending.append((doc, sentences, vectors, embedded))
                 pending_sentences += len(sentences)
                 if pending_sentences >= EMBED_CHUNK:
                     self._commit(pending, own_bar=bar is None)
@@ -207,20 +212,26 @@ class Indexer:
             self._commit(pending, own_bar=bar is None)
         return report
 
+    def _as_corrected(self, doc: SourceDocument) -> SourceDocument:
+        """The document with the corrections in force for its id (`index edit`): they win over
+        what the file says, so a re-add never reverts one (the stored row gets them in SQL)."""
+        corrected = self.store.document_overrides(doc.doc_id)
+        return replace(doc, **corrected) if corrected else doc
+
     def _commit(self, pending: list, own_bar: bool = True) -> None:
         """Embed pending documents together, store them in one transaction, mirror in FAISS.
 
         Documents that arrive with their vectors (add_prepared) are not embedded again.
         """
         texts = [
-            embedding_text(doc, s.text)
-            for doc, sentences, given in pending
+            embedding_text(embedded, s.text)
+            for _, sentences, given, embedded in pending
             if given is None
             for s in sentences
         ]
         fresh = self.embedder.encode(texts, progress=None if own_bar else False)
         batch, offset = [], 0
-        for doc, sentences, given in pending:
+        for doc, sentences, given, _ in pending:
             if given is None:
                 given = fresh[offset : offset + len(sentences)]
                 offset += len(sentences)
@@ -240,6 +251,66 @@ def remove_document(store: Store, doc_id: str) -> bool:
         store.apply_vectors([], np.zeros((0, 1), np.float32), old)
         store.finish_vectors()
         return True
+
+
+MAX_TITLE_CHARS = 1000
+
+
+def _edit_changes(title: str | None, date: str | None) -> dict[str, str | None]:
+    """The checked fields of an edit: None leaves a field alone, date "" removes the date."""
+    changes: dict[str, str | None] = {}
+    if title is not None:
+        title = " ".join(normalize_text(title).split())
+        if not title:
+            raise WorkbenchError("A document's title cannot be empty; give the corrected title.")
+        if len(title) > MAX_TITLE_CHARS:
+            raise WorkbenchError(
+                f"The title is {len(title)} characters long; a title is at most {MAX_TITLE_CHARS}."
+            )
+        changes["title"] = title
+    if date is not None:
+        changes["date"] = validate_date(date)  # "" -> None: the document becomes undated
+    return changes
+
+
+def edit_document(
+    store: Store,
+    embedder: Callable[[], Embedder],
+    doc_id: str,
+    title: str | None = None,
+    date: str | None = None,
+) -> list[DocumentEdit]:
+    """Correct a document's title and/or date: the changes made (none when it already has
+    them). Each is logged in document_edits and stays in force over re-adds of the file
+    (document_overrides). A new title is part of what is embedded (embedding_text), so the
+    document's sentences are embedded again. WorkbenchError (nothing changed) for an unknown
+    id, an empty title or a bad date."""
+    changes = _edit_changes(title, date)
+    with first_error_reported(store.dir), store.writing():
+        doc = store.document(doc_id)
+        if doc is None:
+            raise WorkbenchError(
+                f"No document with id '{doc_id}' in {store.dir}; see `workbench index list`."
+            )
+        changes = {k: v for k, v in changes.items() if getattr(doc, k) != v}
+        if not changes:
+            return []
+        vectors = None
+        if "title" in changes:
+            before = SourceDocument(doc.doc_id, doc.text, doc.title)
+            after = replace(before, title=changes["title"])
+            sentences = store.document_sentences(doc_id)
+            texts = [embedding_text(after, text) for _, text in sentences]
+            if texts != [embedding_text(before, text) for _, text in sentences]:
+                store.ensure_vectors()
+                encoded = embedder().encode(texts)
+                vectors = {sid: vec for (sid, _), vec in zip(sentences, encoded)}
+        edits = store.edit_document(doc_id, changes, vectors) or []
+        if vectors:
+            ids = list(vectors)
+            store.apply_vectors(ids, np.vstack([vectors[i] for i in ids]), ids)
+            store.finish_vectors()
+        return edits
 
 
 def index_model(store: Store, requested: str | None) -> str:

@@ -1,4 +1,4 @@
-"""`workbench index add|list|remove|stats|params`: build and inspect the evidence index."""
+"""`workbench index add|list|remove|edit|stats|params`: build and inspect the evidence index."""
 
 from __future__ import annotations
 
@@ -88,6 +88,58 @@ def index_remove(doc_id, index_dir, as_json) -> None:
         click.echo(f"Removed {doc_id}.")
     if not removed:
         fail(f"No document with id '{doc_id}' in {index_dir}; see `workbench index list`.")
+
+
+def _shown(value: str | None) -> str:
+    return "(none)" if value is None else repr(value)
+
+
+@index_group.command("edit")
+@click.argument("doc_id")
+@click.option("--title", default=None, help="The corrected title.")
+@click.option(
+    "--date", default=None, metavar="YYYY-MM-DD", help='The corrected date ("" removes it).'
+)
+@index_option
+@json_option
+def index_edit(doc_id, title, date, index_dir, as_json) -> None:
+    """Correct a document's title and/or date (see `workbench index list` for ids).
+
+    Every change is logged in the index (document_edits: old value, new value, when) and wins
+    over the file's own title and date whenever the file is added again. Without --title and
+    --date it shows the document's edit log.
+    """
+    with open_workbench(index_dir, create=False) as wb:
+        if title is None and date is None:
+            if wb.document(doc_id) is None:
+                fail(f"No document with id '{doc_id}' in {index_dir}; see `workbench index list`.")
+            changes = []
+        else:
+            changes = wb.edit_document(doc_id, title=title, date=date)
+        doc = wb.document(doc_id)
+        history = wb.document_edits(doc_id)
+    if as_json:
+        print_json(
+            {
+                "doc_id": doc_id,
+                "title": doc.title,
+                "date": doc.date,
+                "changed": [asdict(e) for e in changes],
+                "edits": [asdict(e) for e in history],
+            }
+        )
+        return
+    if title is None and date is None:
+        click.echo(f"{doc_id}\t{doc.date or '-'}\t{doc.title}")
+        for e in history:
+            click.echo(f"{e.edited_at}\t{e.field}\t{_shown(e.old_value)} -> {_shown(e.new_value)}")
+        if not history:
+            click.echo("No edits yet; correct it with --title and/or --date.")
+        return
+    if not changes:
+        click.echo(f"Nothing to change: {doc_id} already has that title and date.")
+    for e in changes:
+        click.echo(f"Edited {doc_id}: {e.field} {_shown(e.old_value)} -> {_shown(e.new_value)}.")
 
 
 @index_group.command("stats")

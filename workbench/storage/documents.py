@@ -37,7 +37,22 @@ class Document(DocumentInfo):
     """A stored document with its full (normalised) text; offsets index into .text."""
 
     text: str = ""
-    content_hash: str = ""
+    content_hash: str = ""  # of the document as read from its file: edits leave it as it is
+
+
+EDITABLE = ("title", "date")  # the fields `index edit` corrects (document_edits, m002)
+
+
+@dataclass
+class DocumentEdit:
+    """One manual correction of a document's field, as logged in document_edits."""
+
+    id: int
+    doc_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    edited_at: str
 
 
 def _now() -> str:
@@ -98,6 +113,12 @@ def _delete(conn: sqlite3.Connection, doc_id: str) -> None:
     conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
 
+def _apply_overrides(conn: sqlite3.Connection, doc_id: str) -> None:
+    """Put the corrections in force back on a document just stored from its file."""
+    for field, value in overrides(conn, doc_id).items():
+        conn.execute(f"UPDATE documents SET {field} = ? WHERE doc_id = ?", (value, doc_id))
+
+
 def put_documents(conn: sqlite3.Connection, batch: DocumentBatch) -> tuple[list[int], list[int]]:
     """Insert or replace documents with their sentences and embeddings: (new ids, old ids)."""
     new: list[int] = []
@@ -121,6 +142,7 @@ def put_documents(conn: sqlite3.Connection, batch: DocumentBatch) -> tuple[list[
                 _now(),
             ),
         )
+        _apply_overrides(conn, doc.doc_id)  # a person's correction wins over the file's own
         for position, (sentence, vector) in enumerate(zip(sentences, embeddings)):
             cursor = conn.execute(
                 "INSERT INTO sentences(doc_id, position, start_char, end_char, text, "
@@ -144,7 +166,74 @@ def delete_document(conn: sqlite3.Connection, doc_id: str) -> list[int] | None:
         return None
     old = _sentence_ids(conn, doc_id)
     _delete(conn, doc_id)
+    conn.execute("DELETE FROM document_overrides WHERE doc_id = ?", (doc_id,))  # log stays
     return old
+
+
+# -- manual corrections (title, date) --------------------------------------------------------
+def overrides(conn: sqlite3.Connection, doc_id: str) -> dict[str, str | None]:
+    """The corrections in force for a document: {field: value}, applied on every re-add."""
+    rows = conn.execute(
+        "SELECT field, value FROM document_overrides WHERE doc_id = ? ORDER BY field", (doc_id,)
+    )
+    return {field: value for field, value in rows if field in EDITABLE}
+
+
+def document_edits(conn: sqlite3.Connection, doc_id: str) -> list[DocumentEdit]:
+    """A document's edit log, oldest first."""
+    rows = conn.execute(
+        "SELECT id, doc_id, field, old_value, new_value, edited_at FROM document_edits "
+        "WHERE doc_id = ? ORDER BY id",
+        (doc_id,),
+    )
+    return [DocumentEdit(*row) for row in rows]
+
+
+def document_sentences(conn: sqlite3.Connection, doc_id: str) -> list[tuple[int, str]]:
+    """(sentence id, text) of a document, in order."""
+    rows = conn.execute(
+        "SELECT id, text FROM sentences WHERE doc_id = ? ORDER BY position", (doc_id,)
+    )
+    return [(int(r[0]), r[1]) for r in rows]
+
+
+def edit_document(
+    conn: sqlite3.Connection, doc_id: str, changes: dict[str, str | None]
+) -> list[DocumentEdit] | None:
+    """Set fields of a stored document, log each change and keep it in force; None when there
+    is no such document. A field already holding the value is left out (nothing logged)."""
+    row = conn.execute("SELECT title, date FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return None
+    current = dict(zip(("title", "date"), row))
+    edits, when = [], _now()
+    for field, value in changes.items():
+        if field not in EDITABLE:
+            raise ValueError(f"{field} is not an editable document field")
+        if current[field] == value:
+            continue
+        conn.execute(f"UPDATE documents SET {field} = ? WHERE doc_id = ?", (value, doc_id))
+        cursor = conn.execute(
+            "INSERT INTO document_edits(doc_id, field, old_value, new_value, edited_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (doc_id, field, current[field], value, when),
+        )
+        conn.execute(
+            "INSERT INTO document_overrides(doc_id, field, value, edit_id) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(doc_id, field) DO UPDATE SET value = excluded.value, "
+            "edit_id = excluded.edit_id",
+            (doc_id, field, value, cursor.lastrowid),
+        )
+        edits.append(DocumentEdit(cursor.lastrowid, doc_id, field, current[field], value, when))
+    return edits
+
+
+def set_embeddings(conn: sqlite3.Connection, vectors: dict[int, np.ndarray]) -> None:
+    """Replace stored sentence embeddings (a re-embedding after a title correction)."""
+    conn.executemany(
+        "UPDATE sentences SET embedding = ? WHERE id = ?",
+        [(np.ascontiguousarray(v, dtype=np.float32).tobytes(), int(i)) for i, v in vectors.items()],
+    )
 
 
 # -- embeddings -----------------------------------------------------------------------------

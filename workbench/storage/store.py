@@ -25,7 +25,7 @@ from ..errors import WorkbenchError
 from ..model.evidence import Passage
 from . import documents, meta, vectors
 from .connection import DB_NAME, SCHEMA_VERSION, Database
-from .documents import Document, DocumentBatch, DocumentInfo
+from .documents import Document, DocumentBatch, DocumentEdit, DocumentInfo
 from .text import TextCache
 from .vector_cache import MANIFEST_NAME, VECTORS_NAME, VectorCache
 
@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VECTORS_NAME",
     "Document",
+    "DocumentEdit",
     "DocumentInfo",
     "Store",
 ]
@@ -167,6 +168,32 @@ class Store:
             if old is not None:
                 self._bump()
         return old
+
+    def document_overrides(self, doc_id: str) -> dict[str, str | None]:
+        """The title/date corrections in force for a document (applied on every re-add)."""
+        return documents.overrides(self.db, doc_id)
+
+    def document_edits(self, doc_id: str) -> list[DocumentEdit]:
+        """A document's edit log (old value, new value, when), oldest first."""
+        return documents.document_edits(self.db, doc_id)
+
+    def document_sentences(self, doc_id: str) -> list[tuple[int, str]]:
+        return documents.document_sentences(self.db, doc_id)
+
+    def edit_document(
+        self,
+        doc_id: str,
+        changes: dict[str, str | None],
+        vectors: dict[int, np.ndarray] | None = None,
+    ) -> list[DocumentEdit] | None:
+        """Correct a document's title/date (logged, kept in force) and, with vectors, replace
+        its sentences' embeddings, in one transaction; None when there is no such document."""
+        with self.database.transaction() as conn:
+            edits = documents.edit_document(conn, doc_id, changes)
+            if edits is not None and vectors:
+                documents.set_embeddings(conn, vectors)
+                self._bump()
+        return edits
 
     def embeddings(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
         """Stored vectors for the given sentence ids."""

@@ -80,6 +80,10 @@ class ReviewerApp:
     def documents(self) -> list[dict]:
         return [asdict(d) for d in self.wb.documents()]
 
+    def edit_document(self, doc_id: str, title: str, date: str):
+        """Correct a document's title and date (Workbench.edit_document: logged, kept)."""
+        return self.wb.edit_document(doc_id, title=title, date=date)
+
     def document(self, doc_id: str) -> Document | None:
         return self.wb.document(doc_id)
 

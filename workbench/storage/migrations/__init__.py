@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from ...errors import WorkbenchError
-from . import m001_initial
+from . import m001_initial, m002_document_edits
 
-INDEX_MIGRATIONS: tuple[ModuleType, ...] = (m001_initial,)  # append m002_... here
+INDEX_MIGRATIONS: tuple[ModuleType, ...] = (
+    m001_initial,
+    m002_document_edits,
+)  # append m003_... here
 
 
 def statements(script: str) -> list[str]:

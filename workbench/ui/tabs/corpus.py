@@ -1,4 +1,5 @@
-"""The Corpus tab: upload documents, list them, read one, remove one."""
+"""The Corpus tab: upload documents, list them, read one, correct its title and date, remove
+one."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ class CorpusTab:
     open_btn: Any
     remove_btn: Any
     view: Any
+    edit_title: Any
+    edit_date: Any
+    save_btn: Any
 
 
 def documents_table(app: ReviewerApp) -> list[list]:
@@ -95,6 +99,39 @@ def remove_document(app: ReviewerApp, doc_id: str | None) -> tuple:
     )
 
 
+def pick_document(app: ReviewerApp, doc_id: str | None) -> tuple[str, str]:
+    """The edit form's title and date for the picked document (blank when none is picked)."""
+    try:
+        doc = app.document(doc_id) if doc_id else None
+    except WorkbenchError:
+        doc = None
+    return (doc.title, doc.date or "") if doc is not None else ("", "")
+
+
+def save_edit(app: ReviewerApp, doc_id: str | None, title: str | None, date: str | None) -> tuple:
+    """Correct the picked document's title and date (a blank date removes it), as `workbench
+    index edit` does: logged in the index, kept over re-adds. Errors change nothing."""
+    if not doc_id:
+        msg = message_html("Choose a document to edit.", "error")
+        return msg, gr.skip(), gr.skip(), gr.skip()
+    try:
+        edits = app.edit_document(doc_id, title or "", (date or "").strip())
+        doc = app.document(doc_id)
+    except WorkbenchError as exc:
+        return message_html(str(exc), "error"), gr.skip(), gr.skip(), gr.skip()
+    if not edits:
+        text = f"Nothing to change: {doc_id} already has that title and date."
+    else:
+        shown = {e.field: e.new_value or "(none)" for e in edits}
+        text = f"Saved {doc_id}: " + ", ".join(f"{k} {v}" for k, v in shown.items()) + "."
+    return (
+        message_html(text, "ok"),
+        documents_table(app),
+        gr.update(choices=document_choices(app), value=doc_id),
+        document_html(doc),
+    )
+
+
 def upload_limit_text(max_upload_bytes: int) -> str:
     """The upload limit for people: "20 MB", "0.5 MB" (--max-upload-mb may be fractional)."""
     return f"{max_upload_bytes / 1e6:g} MB"
@@ -127,8 +164,17 @@ def layout(max_upload_bytes: int) -> CorpusTab:
             )
             open_btn = gr.Button("Open", elem_id="open-doc", scale=1)
             remove_btn = gr.Button("Remove", variant="stop", elem_id="remove-doc", scale=1)
+        with gr.Row():
+            edit_title = gr.Textbox(label="Title", elem_id="edit-title", scale=4)
+            edit_date = gr.Textbox(
+                label="Date (YYYY-MM-DD, blank for none)", elem_id="edit-date", scale=2
+            )
+            save_btn = gr.Button("Save title and date", elem_id="save-doc", scale=1)
         view = gr.HTML("", elem_id="doc-view")
-    return CorpusTab(upload, add_btn, message, table, pick, open_btn, remove_btn, view)
+    return CorpusTab(
+        upload, add_btn, message, table, pick, open_btn, remove_btn, view, edit_title, edit_date,
+        save_btn,
+    )  # fmt: skip
 
 
 def wire(app: ReviewerApp, tab: CorpusTab) -> None:
@@ -139,6 +185,18 @@ def wire(app: ReviewerApp, tab: CorpusTab) -> None:
         api_visibility="private",
     )
     tab.open_btn.click(bind(open_document, app), [tab.pick], tab.view, api_visibility="private")
+    tab.pick.change(
+        bind(pick_document, app),
+        [tab.pick],
+        [tab.edit_title, tab.edit_date],
+        api_visibility="private",
+    )
+    tab.save_btn.click(
+        bind(save_edit, app),
+        [tab.pick, tab.edit_title, tab.edit_date],
+        [tab.message, tab.table, tab.pick, tab.view],
+        api_visibility="private",
+    )
     tab.remove_btn.click(
         bind(remove_document, app),
         [tab.pick],

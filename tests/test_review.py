@@ -203,7 +203,7 @@ def test_export_claimreview(store, tmp_path):
     assert rating["ratingValue"] == 1 and rating["alternateName"] == "False"
     item = d["itemReviewed"]
     assert item["@type"] == "Claim" and item["datePublished"] == "2023-09-20"
-    # irrelevant evidence is left out of the cited sources
+    # only the evidence the reviewer kept is cited: irrelevant evidence is left out
     assert [c["name"] for c in item["citation"]] == ["Karabakh ceasefire"]
     assert item["citation"][0]["datePublished"] == "2023-11-13"
     assert d["reviewBody"] == "13:00, not 18:00"
@@ -266,7 +266,9 @@ def test_reviewed_evidence_is_the_evidence_model(store):
     assert isinstance(first, ReviewedEvidence) and isinstance(first, Evidence)
     assert first.judgment is None and second.judgment == "agree"
     for item in (first, second):  # everything the reviewer saw is kept, context and score too
-        assert {k: v for k, v in item.to_dict().items() if k != "judgment"} == shown.to_dict()
+        added = ("judgment", "stance_override")  # the reviewer's own, on top of what they saw
+        assert {k: v for k, v in item.to_dict().items() if k not in added} == shown.to_dict()
+        assert item.stance_override is None
         assert item.evidence_id == shown.evidence_id == "seed:100-152"
 
 

@@ -46,15 +46,36 @@ def test_review_handlers_save_list_and_export(app):
     # one value per per-claim field; the note and the message start empty for every claim
     assert len(form) == review.FORM_FIELDS + 1
     assert form[2]["value"] == "" and form[3] == ""
-    assert all(mark["value"] is None for mark in form[-1 - review.MAX_SLOTS : -1])
-    message, _history = review.save_review(app, result, "ana", "REFUTED", "no", "agree")
+    # ... and so do every card's judgment and the stance the reviewer set (the last 2 x slots)
+    assert all(mark["value"] is None for mark in form[-1 - 2 * review.MAX_SLOTS : -1])
+    marks = ["agree"] + [None] * (review.MAX_SLOTS - 1) + ["refutes"]
+    message, _history = review.save_review(app, result, "ana", "REFUTED", "no", *marks)
     assert "saved" in message
+    (saved,) = app.reviews.history(SEED_CLAIM)
+    assert (saved.evidence[0].judgment, saved.evidence[0].stance_override) == ("agree", "refutes")
+    assert all(e.stance_override is None for e in saved.evidence[1:])
     rows = review.list_reviews(app, "ana", "", "", False)
     assert [r[1] for r in rows] == [SEED_CLAIM]
     text, path = review.export_reviews(app, "jsonl", "", "", "", False)
     assert "Exported 1" in text
     with open(path, encoding="utf-8") as handle:
-        assert json.loads(handle.readline())["final_verdict"] == "REFUTED"
+        row = json.loads(handle.readline())
+    assert row["final_verdict"] == "REFUTED"
+    assert row["evidence"][0]["stance_override"] == "refutes"
+    # the ClaimReview export says how to set the publisher until it is set, in the Publisher box
+    text, _path = review.export_reviews(app, "jsonld", "", "", "", False)
+    assert "no url" in text and "workbench reviews publisher" in text
+    name, url, note = review.save_publisher(app, "Fact Desk", "https://fd.example.org/")
+    assert (name, url) == ("Fact Desk", "https://fd.example.org") and "saved" in note
+    assert review.show_publisher(app) == ("Fact Desk", "https://fd.example.org", "")
+    assert "wb-msg-error" in review.save_publisher(app, "Fact Desk", "fd.example.org")[-1]
+    text, path = review.export_reviews(app, "jsonld", "", "", "", False)
+    assert text.endswith("Exported 1 reviewed claim(s).</div>")
+    with open(path, encoding="utf-8") as handle:
+        (doc,) = json.load(handle)
+    assert doc["url"] == f"https://fd.example.org/reviews/{saved.review_id}"
+    desk = {"@type": "Organization", "name": "Fact Desk", "url": "https://fd.example.org"}
+    assert doc["author"] == doc["publisher"] == desk
 
 
 def test_corpus_handlers_open_and_remove(app):
@@ -106,3 +127,50 @@ def test_script_api_keeps_its_endpoint_names(app):
     config = build_blocks(app, []).get_config_file()
     public = {d["api_name"] for d in config["dependencies"] if d.get("api_visibility") == "public"}
     assert public == {"check", "check_claim", "save_review", "add_text"}
+
+
+def test_corpus_edit_form_corrects_title_and_date(app):
+    (doc_id, title, date, _n, _source) = corpus.documents_table(app)[0]
+    assert corpus.pick_document(app, doc_id) == (title, date or "")
+    assert corpus.pick_document(app, None) == ("", "")
+    message, table, choices, view = corpus.save_edit(app, doc_id, "Karabakh report", "2023-11-01")
+    assert "Saved" in message and "Karabakh report" in message
+    assert table[0][1:3] == ["Karabakh report", "2023-11-01"]
+    assert choices["value"] == doc_id and "Karabakh report" in view
+    [title_edit, date_edit] = app.wb.document_edits(doc_id)
+    assert (title_edit.old_value, title_edit.new_value) == (title, "Karabakh report")
+    assert (date_edit.old_value, date_edit.new_value) == (date, "2023-11-01")
+    # evidence cards of a check show the corrected title and date
+    result = check.check_claim(app, SEED_CLAIM, "")[-1]
+    assert {(e["title"], e["date"]) for e in result["evidence"]} == {
+        ("Karabakh report", "2023-11-01")
+    }
+    cards = "".join(check.check_claim(app, SEED_CLAIM, "")[1:4])
+    assert "Karabakh report" in cards and "2023-11-01" in cards
+    # a re-add of the unchanged file keeps the correction
+    report = app.add_files([app.wb.document(doc_id).source])
+    assert report.unchanged == [doc_id] and corpus.pick_document(app, doc_id) == (
+        "Karabakh report",
+        "2023-11-01",
+    )
+    same = corpus.save_edit(app, doc_id, "Karabakh report", "2023-11-01")
+    assert "Nothing to change" in same[0]
+
+
+@pytest.mark.parametrize(
+    "doc_id, title, date, message",
+    [
+        (None, "T", "", "Choose a document"),
+        ("nope", "T", "", "No document with id"),
+        ("DOC", "T", "01/11/2023", "not a valid YYYY-MM-DD date"),
+        ("DOC", "  ", "2023-11-01", "title cannot be empty"),
+    ],
+)
+def test_corpus_edit_errors_change_nothing(app, doc_id, title, date, message):
+    before = corpus.documents_table(app)
+    doc_id = before[0][0] if doc_id == "DOC" else doc_id
+    out = corpus.save_edit(app, doc_id, title, date)
+    assert message in out[0] and "wb-msg-error" in out[0]
+    assert all(o == {"__type__": "update"} for o in out[1:])  # gr.skip(): table, pick, view
+    assert corpus.documents_table(app) == before
+    assert app.wb.document_edits(before[0][0]) == []

@@ -1,8 +1,9 @@
-"""`workbench reviews list|export`: the reviews saved in the UI, for scripts (ReviewStore).
+"""`workbench reviews list|export|publisher`: the reviews saved in the UI, for scripts.
 
-Both commands show the latest review of every reviewed claim, newest first, through the same
+list and export show the latest review of every reviewed claim, newest first, through the same
 filters as the UI's Review tab (ReviewStore.reviewed_claims); export writes the same JSONL and
-schema.org ClaimReview files as its export buttons.
+schema.org ClaimReview files as its export buttons. publisher sets (or shows) who publishes the
+index's fact checks, once per index: the ClaimReview author, publisher and page url.
 """
 
 from __future__ import annotations
@@ -183,9 +184,49 @@ def reviews_export(fmt, output, index_dir, reviewer, verdict, contains, overrule
             click.echo(_exported_text(export, reviews), nl=False)
         else:
             _export_to(export, reviews, output)
+        notice = store.publisher().notice() if fmt.lower() == "claimreview" else ""
     n = len(reviews)
     where = "stdout" if output == "-" else output
     click.echo(f"Exported {n} reviewed claim{'' if n == 1 else 's'} to {where} ({fmt}).", err=True)
+    if notice:
+        click.echo(notice, err=True)
+
+
+@reviews_group.command("publisher")
+@click.option(
+    "--name",
+    default=None,
+    metavar="NAME",
+    help="The organisation (or person) publishing the fact checks: the ClaimReview author and "
+    'publisher. "" clears it.',
+)
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="Base url of the published fact-check pages (http or https); a review's page, the "
+    'ClaimReview url, is URL/reviews/<review id>. "" clears it.',
+)
+@index_option
+@json_option
+def reviews_publisher(name, url, index_dir, as_json) -> None:
+    """Set the publisher of this index's ClaimReview exports (kept in the index, for every later
+    export and the UI); with no option, show it. Each change is recorded, never overwritten."""
+    with review_store(index_dir) as store:
+        if name is None and url is None:
+            publisher = store.publisher()
+        else:
+            publisher = store.set_publisher(name=name, url=url)
+    if as_json:
+        print_json({"name": publisher.name, "url": publisher.url})
+        return
+    click.echo(f"Publisher: {publisher.name or '(not set)'}")
+    if publisher.url:
+        click.echo(f"Base url: {publisher.url} (review pages: {publisher.url}/reviews/<review id>)")
+    else:
+        click.echo("Base url: (not set)")
+    if publisher.notice():
+        click.echo(publisher.notice(), err=True)
 
 
 def _exported_text(export, reviews: list) -> str:

@@ -1,9 +1,10 @@
 """Review records: what a human reviewer decided about a checked claim.
 
 Reviews live in the index's own SQLite database (``Workbench.db_path``), in tables this
-module creates (``review``, ``review_evidence``). They are append-only: saving a review for a
-claim that was reviewed before adds a new row that *supersedes* the previous one; history is
-never overwritten (triggers refuse UPDATE and DELETE).
+module creates (``review``, ``review_evidence``, ``review_setting``). They are append-only:
+saving a review for a claim that was reviewed before adds a new row that *supersedes* the
+previous one; history is never overwritten (triggers refuse UPDATE and DELETE). Settings
+(the publisher) are append-only too: the latest row of each setting wins.
 
 A claim is identified by its normalised text (case and whitespace folded), so re-checking the
 same claim later and reviewing it again continues the same history.
@@ -12,7 +13,10 @@ Exports:
 
 * :meth:`ReviewStore.export_jsonl` - one JSON object per reviewed claim (its latest review).
 * :meth:`ReviewStore.export_claimreview` - a JSON-LD array of schema.org ``ClaimReview``
-  objects, one per reviewed claim (its latest review).
+  objects, one per reviewed claim (its latest review), with the fields Google's fact-check
+  documentation requires and recommends (see :func:`to_claimreview`). The publisher (its name
+  and the base url of its fact-check pages) is set once per index: :meth:`ReviewStore.
+  set_publisher`, ``workbench reviews publisher``, the Review tab's Publisher box.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -39,6 +43,12 @@ from ..storage.migrations import migrate_component
 from .migrations import REVIEW_MIGRATIONS
 
 JUDGMENTS = ("agree", "disagree", "irrelevant")
+# The evidence a reviewer kept: judged, and not as irrelevant (agree: the machine's stance is
+# right; disagree: the card matters but its stance is wrong). Only these are cited in a
+# ClaimReview export; unjudged cards were never looked at, irrelevant ones were thrown out.
+KEPT_JUDGMENTS = ("agree", "disagree")
+# A card's stance as the reviewer set it themselves, beside their judgment of the machine's.
+STANCE_OVERRIDES = ("supports", "refutes", "neutral")
 
 # schema.org Rating scale used in ClaimReview exports: 1 = false ... 5 = true; verdicts that
 # make no determination of truth sit at the midpoint, told apart by ``alternateName``.
@@ -63,6 +73,10 @@ MAX_CLAIM_ID_CHARS = 200
 MAX_NOTE_CHARS = 10_000
 MAX_EVIDENCE_ITEMS = 100
 MAX_EVIDENCE_TEXT_CHARS = 10_000  # a sentence is at most 2,000; its context three of them
+MAX_CLAIM_SOURCE_CHARS = 2_000  # a URL or a file path
+MAX_CLAIM_AUTHOR_CHARS = 200
+MAX_PUBLISHER_NAME_CHARS = 200
+MAX_PUBLISHER_URL_CHARS = 500
 STANCES = ("supports", "refutes", "neutral", "not scored")  # not scored: see api._judge
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -128,6 +142,7 @@ EVIDENCE_COLUMNS = (
     "p_neutral",
     "score",
     "judgment",
+    "stance_override",
 )
 _INSERT_EVIDENCE = (
     "INSERT INTO review_evidence (review_id, position, "
@@ -146,7 +161,18 @@ def _evidence_rows(review_id: int, items: list) -> list[tuple]:
     ]
 
 
-def _checked_evidence(evidence: object) -> list[ReviewedEvidence]:
+@dataclass
+class JudgedEvidence(ReviewedEvidence):
+    """ReviewedEvidence plus the stance the reviewer set for the card themselves
+    (``stance_override``: supports, refutes or neutral; None: they kept the machine's)."""
+
+    stance_override: str | None = None
+
+
+_REVIEWED_FIELDS = tuple(f.name for f in fields(ReviewedEvidence))
+
+
+def _checked_evidence(evidence: object) -> list[JudgedEvidence]:
     if isinstance(evidence, (str, bytes, Mapping)) or not isinstance(evidence, Iterable):
         raise ReviewError(f"The evidence must be a list of evidence items, not {_shown(evidence)}.")
     items = [_as_judgment(e) for e in evidence]
@@ -157,6 +183,11 @@ def _checked_evidence(evidence: object) -> list[ReviewedEvidence]:
     for e in items:
         if e.judgment is not None and e.judgment not in JUDGMENTS:
             raise ReviewError(f"An evidence judgment must be one of {', '.join(JUDGMENTS)}.")
+        if e.stance_override is not None and e.stance_override not in STANCE_OVERRIDES:
+            raise ReviewError(
+                f"A stance set by the reviewer must be one of {', '.join(STANCE_OVERRIDES)}, "
+                f"not {_shown(e.stance_override)}."
+            )
         if e.start < 0 or e.end < e.start:
             raise ReviewError(
                 f"Evidence offsets must satisfy 0 <= start <= end, not {e.start} and {e.end}."
@@ -199,7 +230,9 @@ class Review:
     final_verdict: str
     note: str
     supersedes: int | None
-    evidence: list[ReviewedEvidence] = field(default_factory=list)
+    claim_source: str | None = None  # where the claim appeared (URL or file), when known
+    claim_author: str | None = None  # who made the claim, when known
+    evidence: list[JudgedEvidence] = field(default_factory=list)
     n_reviews: int = 1  # how many reviews this claim has (history length), latest included
 
     def to_dict(self) -> dict:
@@ -207,6 +240,61 @@ class Review:
         for ev, e in zip(d["evidence"], self.evidence, strict=True):
             ev["evidence_id"] = e.evidence_id
         return d
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes this index's fact checks: its name (the ClaimReview ``author`` and
+    ``publisher``) and the base url of its fact-check pages (a review's page is
+    ``{url}/reviews/{review_id}``, the ClaimReview ``url``); "" when not set."""
+
+    name: str = ""
+    url: str = ""
+
+    def review_url(self, review_id: int) -> str | None:
+        return f"{self.url}/reviews/{review_id}" if self.url else None
+
+    def notice(self) -> str:
+        """One sentence on what a ClaimReview export lacks without the publisher, and how to
+        set it; "" when both name and url are set."""
+        how = "with `workbench reviews publisher {}` or in the Review tab's Publisher box"
+        if not self.url and not self.name:
+            return (
+                "The ClaimReview export has no url (Google requires the fact-check page's "
+                "address) and no publisher; set them once for this index "
+                + how.format("--name NAME --url URL")
+                + "."
+            )
+        if not self.url:
+            return (
+                "The ClaimReview export has no url (Google requires the fact-check page's "
+                "address); set the publisher's base url once for this index "
+                + how.format("--url URL")
+                + "."
+            )
+        if not self.name:
+            return (
+                "The ClaimReview export names no publisher (its author is the reviewer); set "
+                "the publisher's name once for this index " + how.format("--name NAME") + "."
+            )
+        return ""
+
+
+_PUBLISHER_KEYS = {"name": "publisher_name", "url": "publisher_url"}
+
+
+def _publisher_url(value: object) -> str:
+    url = _text(value, "publisher url", MAX_PUBLISHER_URL_CHARS, one_line=True)
+    if not url:
+        return ""
+    scheme, sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if not sep or scheme.lower() not in ("http", "https") or not host or " " in url:
+        raise ReviewError(
+            f"The publisher url {_shown(url)} is not a web address; give one like "
+            "https://factcheck.example.org."
+        )
+    return url.rstrip("/")
 
 
 def _now() -> str:
@@ -252,6 +340,8 @@ class ReviewStore:
         claim_id: str | None = None,
         claim_date: str | None = None,
         created_at: str | None = None,
+        claim_source: str | None = None,
+        claim_author: str | None = None,
     ) -> Review:
         """Record a review in one transaction; returns it. Earlier reviews stay untouched.
 
@@ -271,6 +361,12 @@ class ReviewStore:
         note = _text(note, "note", MAX_NOTE_CHARS)
         claim_id = _text(claim_id, "claim id", MAX_CLAIM_ID_CHARS, one_line=True) or None
         claim_date = _date(claim_date, "claim date")
+        claim_source = (
+            _text(claim_source, "claim source", MAX_CLAIM_SOURCE_CHARS, one_line=True) or None
+        )
+        claim_author = (
+            _text(claim_author, "claim author", MAX_CLAIM_AUTHOR_CHARS, one_line=True) or None
+        )
         machine_confidence = _unit(machine_confidence, "machine confidence")
         items = _checked_evidence(evidence)
         key = claim_key(claim)
@@ -285,7 +381,7 @@ class ReviewStore:
                 cur = con.execute(
                     "INSERT INTO review (claim_key, claim, claim_id, claim_date, reviewer,"
                     " created_at, machine_verdict, machine_confidence, final_verdict, note,"
-                    " supersedes) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " supersedes, claim_source, claim_author) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         key,
                         claim,
@@ -298,6 +394,8 @@ class ReviewStore:
                         final_verdict,
                         note or "",
                         supersedes,
+                        claim_source,
+                        claim_author,
                     ),
                 )
                 review_id = cur.lastrowid
@@ -306,7 +404,44 @@ class ReviewStore:
             con.close()
         return self.get(review_id)
 
+    def set_publisher(self, *, name: str | None = None, url: str | None = None) -> Publisher:
+        """Set the publisher's name and/or base url (None: keep; "": clear); returns the
+        publisher now set. Append-only too: each change is a new review_setting row (a value
+        equal to the current one adds none)."""
+        values = {}
+        if name is not None:
+            values["name"] = _text(name, "publisher name", MAX_PUBLISHER_NAME_CHARS, one_line=True)
+        if url is not None:
+            values["url"] = _publisher_url(url)
+        current = self.publisher()
+        values = {k: v for k, v in values.items() if getattr(current, k) != v}  # changes only
+        if values:
+            now = _now()
+            con = self._connect()
+            try:
+                with transaction(con):
+                    con.executemany(
+                        "INSERT INTO review_setting (key, value, set_at) VALUES (?, ?, ?)",
+                        [(_PUBLISHER_KEYS[k], v, now) for k, v in values.items()],
+                    )
+            finally:
+                con.close()
+        return self.publisher()
+
     # -- reading ---------------------------------------------------------------------------
+
+    def publisher(self) -> Publisher:
+        """The publisher set for this index (empty fields where not set)."""
+        con = self._connect()
+        try:
+            rows = con.execute(
+                "SELECT key, value FROM review_setting WHERE setting_id IN ("
+                " SELECT MAX(setting_id) FROM review_setting GROUP BY key)"
+            ).fetchall()
+        finally:
+            con.close()
+        stored = {key: value for key, value in rows}
+        return Publisher(**{k: stored.get(column, "") for k, column in _PUBLISHER_KEYS.items()})
 
     def get(self, review_id: int) -> Review:
         con = self._connect()
@@ -390,7 +525,7 @@ class ReviewStore:
             n = d.pop("n_reviews", None)
             d.pop("claim_key", None)
             ev = [
-                ReviewedEvidence(
+                JudgedEvidence(
                     **{k: v for k, v in dict(e).items() if k not in ("review_id", "position")}
                 )
                 for e in con.execute(
@@ -418,27 +553,61 @@ class ReviewStore:
         return len(reviews)
 
     def export_claimreview(self, path: str | Path, reviews: list[Review] | None = None) -> int:
-        """Write a JSON-LD array of schema.org ClaimReview objects; returns the count."""
+        """Write a JSON-LD array of schema.org ClaimReview objects, with this index's publisher
+        (see publisher(); Publisher.notice() says what is missing); returns the count."""
         reviews = self.reviewed_claims() if reviews is None else reviews
-        docs = [to_claimreview(r) for r in reviews]
+        publisher = self.publisher()
+        docs = [to_claimreview(r, publisher) for r in reviews]
         write_text_atomic(path, json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
         return len(docs)
 
 
-def _as_judgment(item: Mapping | Evidence) -> ReviewedEvidence:
+def _as_judgment(item: Mapping | Evidence) -> JudgedEvidence:
+    if isinstance(item, JudgedEvidence):
+        return item
     try:
-        return ReviewedEvidence.from_record(item)
+        reviewed = ReviewedEvidence.from_record(item)
     except (KeyError, TypeError, ValueError) as exc:
         raise ReviewError("Each evidence item needs a doc_id, start and end.") from exc
+    if isinstance(item, Mapping):
+        override = item.get("stance_override")
+    else:
+        override = getattr(item, "stance_override", None)
+    return JudgedEvidence(
+        **{name: getattr(reviewed, name) for name in _REVIEWED_FIELDS},
+        stance_override=override or None,
+    )
 
 
-def to_claimreview(review: Review) -> dict:
-    """A schema.org ClaimReview (JSON-LD) object for one review."""
+def _creative_work(source: str) -> dict:
+    """A CreativeWork for a document's source: its url when it is a web address."""
+    if "://" in source:
+        return {"@type": "CreativeWork", "url": source}
+    return {"@type": "CreativeWork", "identifier": source}
+
+
+def to_claimreview(review: Review, publisher: Publisher | None = None) -> dict:
+    """A schema.org ClaimReview (JSON-LD) object for one review.
+
+    Google's fact-check structured data (developers.google.com/search/docs/appearance/
+    structured-data/factcheck) requires ``claimReviewed``, ``reviewRating`` (with
+    ``alternateName``) and ``url``, and recommends ``author``, ``datePublished`` and
+    ``itemReviewed`` (a Claim with ``appearance``, ``author``, ``datePublished``):
+
+    * ``url``: the review's page, ``{publisher url}/reviews/{review_id}``; left out while no
+      publisher url is set (Publisher.notice() says how to set it);
+    * ``author`` and ``publisher``: the publisher as an Organization, the reviewer as the
+      ``creator`` Person; with no publisher name the reviewer is the ``author``;
+    * ``itemReviewed.appearance`` / ``author``: the claim's source and author, when the review
+      has them; ``itemReviewed.citation``: only the evidence the reviewer kept (judged agree or
+      disagree, KEPT_JUDGMENTS), never unjudged or irrelevant cards.
+    """
+    publisher = publisher or Publisher()
     rating_value, rating_name = RATINGS[review.final_verdict]
     sources = []
     seen = set()
     for e in review.evidence:
-        if e.judgment == "irrelevant":
+        if e.judgment not in KEPT_JUDGMENTS:
             continue
         work: dict = {"@type": "CreativeWork", "identifier": e.doc_id}
         if e.title:
@@ -459,23 +628,36 @@ def to_claimreview(review: Review) -> dict:
     item: dict = {"@type": "Claim", "text": review.claim}
     if review.claim_date:
         item["datePublished"] = review.claim_date
+    if review.claim_author:
+        item["author"] = {"@type": "Person", "name": review.claim_author}
+    if review.claim_source:
+        item["appearance"] = _creative_work(review.claim_source)
     if sources:
         item["citation"] = sources
-    out: dict = {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "claimReviewed": review.claim,
-        "datePublished": review.created_at[:10],
-        "author": {"@type": "Person", "name": review.reviewer},
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": rating_value,
-            "bestRating": RATING_BEST,
-            "worstRating": RATING_WORST,
-            "alternateName": rating_name,
-        },
-        "itemReviewed": item,
+    reviewer = {"@type": "Person", "name": review.reviewer}
+    out: dict = {"@context": "https://schema.org", "@type": "ClaimReview"}
+    url = publisher.review_url(review.review_id)
+    if url:
+        out["url"] = url
+    out["claimReviewed"] = review.claim
+    out["datePublished"] = review.created_at[:10]
+    if publisher.name:
+        organization = {"@type": "Organization", "name": publisher.name}
+        if publisher.url:
+            organization["url"] = publisher.url
+        out["author"] = organization
+        out["publisher"] = organization
+        out["creator"] = reviewer
+    else:
+        out["author"] = reviewer
+    out["reviewRating"] = {
+        "@type": "Rating",
+        "ratingValue": rating_value,
+        "bestRating": RATING_BEST,
+        "worstRating": RATING_WORST,
+        "alternateName": rating_name,
     }
+    out["itemReviewed"] = item
     if review.note:
         out["reviewBody"] = review.note
     if review.claim_id:

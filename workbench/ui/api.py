@@ -44,8 +44,14 @@ def save_review(
     evidence: list | None = None,
     claim_id: str = "",
     claim_date: str = "",
+    claim_source: str = "",
+    claim_author: str = "",
 ) -> dict:
-    """Record a reviewer's verdict on a claim (append-only); returns the stored review."""
+    """Record a reviewer's verdict on a claim (append-only); returns the stored review.
+
+    Each evidence item may carry the reviewer's ``judgment`` (agree, disagree, irrelevant) and
+    ``stance_override`` (supports, refutes, neutral); claim_source (where the claim appeared)
+    and claim_author become the ClaimReview's itemReviewed appearance and author."""
     try:
         review = app.reviews.save(
             claim=claim,
@@ -57,6 +63,8 @@ def save_review(
             evidence=evidence or [],
             claim_id=claim_id or None,
             claim_date=claim_date or None,
+            claim_source=claim_source or None,
+            claim_author=claim_author or None,
         )
     except PEOPLE_ERRORS as exc:
         raise gr.Error(str(exc)) from None
@@ -90,6 +98,8 @@ def register_api(app: ReviewerApp) -> None:
         evidence: list | None = None,
         claim_id: str = "",
         claim_date: str = "",
+        claim_source: str = "",
+        claim_author: str = "",
     ) -> dict:
         """Record a reviewer's verdict on a claim (append-only); returns the stored review."""
         return save_review(
@@ -103,6 +113,8 @@ def register_api(app: ReviewerApp) -> None:
             evidence,
             claim_id,
             claim_date,
+            claim_source,
+            claim_author,
         )
 
     def add_text_endpoint(name: str, text: str) -> dict:

@@ -1,4 +1,5 @@
-"""The Review tab: judge each evidence card, set the final verdict, list and export reviews."""
+"""The Review tab: judge each evidence card (and set its stance yourself), set the final
+verdict, list and export reviews, set the publisher of the ClaimReview export."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import gradio as gr
 
 from ...errors import WorkbenchError
 from ...pipeline.verdict import VERDICTS
-from ...reviews.store import JUDGMENTS, Review, ReviewError
+from ...reviews.store import JUDGMENTS, STANCE_OVERRIDES, Review, ReviewError
 from ..app import ReviewerApp
 from ..render import (
     NO_CLAIM_HTML,
@@ -25,7 +26,8 @@ from ..render import (
 from . import bind
 
 MAX_SLOTS = 10  # evidence cards that can be judged
-FORM_FIELDS = 5 + 3 * MAX_SLOTS  # head, verdict, note, message, history + per-slot row/card/mark
+# head, verdict, note, message, history + per slot: row, card, judgment, stance (your call)
+FORM_FIELDS = 5 + 4 * MAX_SLOTS
 REVIEW_COLUMNS = [
     "review",
     "claim",
@@ -45,6 +47,7 @@ class ReviewTab:
     slot_rows: list
     slot_cards: list
     slot_judgments: list
+    slot_stances: list  # the reviewer's own stance per card (stance_override)
     reviewer: Any
     final_verdict: Any
     note: Any
@@ -58,6 +61,11 @@ class ReviewTab:
     export_ld_btn: Any
     export_message: Any
     export_file: Any
+    publisher_box: Any  # the collapsed Publisher accordion
+    publisher_name: Any
+    publisher_url: Any
+    publisher_btn: Any
+    publisher_message: Any
 
     @property
     def form_outputs(self) -> list:
@@ -72,6 +80,7 @@ class ReviewTab:
             *self.slot_rows,
             *self.slot_cards,
             *self.slot_judgments,
+            *self.slot_stances,
         ]
 
 
@@ -94,8 +103,9 @@ def open_review(app: ReviewerApp, result: dict | None, shown: str | None) -> tup
 
 def review_form(app: ReviewerApp, result: dict | None) -> tuple:
     """A fresh form for this result: head, preset final verdict, an empty note and message,
-    history, then MAX_SLOTS rows, cards and empty judgments. Nothing of the previous claim's
-    review survives (a stale note or mark would be saved into the next review)."""
+    history, then MAX_SLOTS rows, cards, empty judgments and empty stances. Nothing of the
+    previous claim's review survives (a stale note or mark would be saved into the next
+    review)."""
     evidence = (result or {}).get("evidence") or []
     if result:
         head = (
@@ -105,13 +115,14 @@ def review_form(app: ReviewerApp, result: dict | None) -> tuple:
         )
     else:
         head = NO_CLAIM_HTML
-    rows, cards, judgments = [], [], []
+    rows, cards, judgments, stances = [], [], [], []
     deciding = deciding_numbers(result)
     for i in range(MAX_SLOTS):
         shown = i < len(evidence)
         rows.append(gr.update(visible=shown))
         cards.append(card_html(evidence[i], i + 1, i + 1 in deciding) if shown else "")
         judgments.append(gr.update(value=None))
+        stances.append(gr.update(value=None))
     verdict = result.get("verdict") if result else None
     return (
         head,
@@ -122,6 +133,7 @@ def review_form(app: ReviewerApp, result: dict | None) -> tuple:
         *rows,
         *cards,
         *judgments,
+        *stances,
     )
 
 
@@ -146,17 +158,27 @@ def history_html(app: ReviewerApp, result: dict | None) -> str:
 def save_review(
     app: ReviewerApp, result: dict | None, reviewer: str, final_verdict: str, note: str, *marks
 ) -> tuple:
-    """Store the review (append-only); a message and the claim's updated history."""
+    """Store the review (append-only); a message and the claim's updated history. marks: the
+    MAX_SLOTS judgments, then the MAX_SLOTS stances the reviewer set (either may be short)."""
     if not result:
         return message_html("Check a claim first, then review it.", "error"), gr.skip()
+    judgments, stances = marks[:MAX_SLOTS], marks[MAX_SLOTS : 2 * MAX_SLOTS]
     evidence = []
     for i, ev in enumerate(result.get("evidence") or []):
-        evidence.append({**ev, "judgment": marks[i] if i < len(marks) else None})
+        evidence.append(
+            {
+                **ev,
+                "judgment": judgments[i] if i < len(judgments) else None,
+                "stance_override": stances[i] if i < len(stances) else None,
+            }
+        )
     try:
         review = app.reviews.save(
             claim=result.get("claim") or "",
             claim_id=result.get("id"),
             claim_date=result.get("date"),
+            claim_source=result.get("source"),  # where the claim appeared, when the result says
+            claim_author=result.get("author"),
             reviewer=reviewer,
             final_verdict=final_verdict or "",
             note=note or "",
@@ -211,19 +233,43 @@ def export_reviews(
         msg = "No reviewed claims match the filter; nothing to export."
         return message_html(msg, "error"), None
     folder = app.export_dir()
+    notice = ""
     if kind == "jsonl":
         path = folder / "reviews.jsonl"
         app.reviews.export_jsonl(path, rows)
     else:
         path = folder / "claimreview.jsonld"
         app.reviews.export_claimreview(path, rows)
-    return message_html(f"Exported {len(rows)} reviewed claim(s).", "ok"), str(path)
+        notice = app.reviews.publisher().notice()
+    text = f"Exported {len(rows)} reviewed claim(s)." + (f" {notice}" if notice else "")
+    return message_html(text, "ok"), str(path)
+
+
+def show_publisher(app: ReviewerApp) -> tuple:
+    """The Publisher box's fields as stored, and what the export lacks without them."""
+    publisher = app.reviews.publisher()
+    notice = publisher.notice()
+    return publisher.name, publisher.url, message_html(notice, "info") if notice else ""
+
+
+def save_publisher(app: ReviewerApp, name: str, url: str) -> tuple:
+    """Store the publisher's name and base url (empty fields clear them); a message and the
+    fields as stored."""
+    try:
+        publisher = app.reviews.set_publisher(name=name or "", url=url or "")
+    except (ReviewError, WorkbenchError) as exc:
+        return gr.skip(), gr.skip(), message_html(str(exc), "error")
+    msg = "Publisher saved."
+    if publisher.url:
+        msg += f" Review pages: {publisher.url}/reviews/<review id>."
+    notice = publisher.notice()
+    return publisher.name, publisher.url, message_html(msg + (f" {notice}" if notice else ""), "ok")
 
 
 def layout() -> ReviewTab:
     with gr.Tab("Review", id="review", elem_id="tab-review") as tab:
         head = gr.HTML(NO_CLAIM_HTML, elem_id="review-claim")
-        rows, cards, judgments = [], [], []
+        rows, cards, judgments, stances = [], [], [], []
         for i in range(MAX_SLOTS):
             with gr.Row(visible=False, elem_id=f"slot-{i + 1}", equal_height=False) as row:
                 cards.append(gr.HTML("", scale=4))
@@ -232,6 +278,15 @@ def layout() -> ReviewTab:
                         choices=list(JUDGMENTS),
                         label=f"Evidence #{i + 1}: your judgment",
                         elem_id=f"judge-{i + 1}",
+                        scale=1,
+                        min_width=220,
+                    )
+                )
+                stances.append(
+                    gr.Radio(
+                        choices=list(STANCE_OVERRIDES),
+                        label=f"Evidence #{i + 1}: stance (your call)",
+                        elem_id=f"stance-{i + 1}",
                         scale=1,
                         min_width=220,
                     )
@@ -272,12 +327,26 @@ def layout() -> ReviewTab:
             export_ld_btn = gr.Button("Export ClaimReview JSON-LD", elem_id="export-claimreview")
         export_message = gr.HTML("", elem_id="export-msg")
         export_file = gr.File(label="Export", interactive=False, elem_id="export-file")
+        with gr.Accordion("Publisher", open=False, elem_id="publisher") as publisher_box:
+            gr.Markdown(
+                "Who publishes these fact checks, set once for this index: the ClaimReview "
+                "export's author and publisher, and the base url of its pages "
+                "(a review's page is `URL/reviews/<review id>`)."
+            )
+            with gr.Row():
+                publisher_name = gr.Textbox(label="Publisher name", elem_id="publisher-name")
+                publisher_url = gr.Textbox(
+                    label="Base url", placeholder="https://", elem_id="publisher-url"
+                )
+            publisher_btn = gr.Button("Save", elem_id="publisher-save")
+            publisher_message = gr.HTML("", elem_id="publisher-msg")
     return ReviewTab(
         tab,
         head,
         rows,
         cards,
         judgments,
+        stances,
         reviewer,
         final_verdict,
         note,
@@ -291,6 +360,11 @@ def layout() -> ReviewTab:
         export_ld_btn,
         export_message,
         export_file,
+        publisher_box,
+        publisher_name,
+        publisher_url,
+        publisher_btn,
+        publisher_message,
     )
 
 
@@ -303,7 +377,14 @@ def wire(app: ReviewerApp, tab: ReviewTab, result_state: Any, tabs: Any, to_revi
     ).then(bind(open_review, app), *io, api_visibility="private")
     tab.save_btn.click(
         bind(save_review, app),
-        [result_state, tab.reviewer, tab.final_verdict, tab.note, *tab.slot_judgments],
+        [
+            result_state,
+            tab.reviewer,
+            tab.final_verdict,
+            tab.note,
+            *tab.slot_judgments,
+            *tab.slot_stances,
+        ],
         [tab.message, tab.history],
         api_visibility="private",
     ).success(bind(list_reviews, app), tab.filters, tab.table, api_visibility="private")
@@ -315,3 +396,13 @@ def wire(app: ReviewerApp, tab: ReviewTab, result_state: Any, tabs: Any, to_revi
             [tab.export_message, tab.export_file],
             api_visibility="private",
         )
+    publisher_fields = [tab.publisher_name, tab.publisher_url, tab.publisher_message]
+    tab.publisher_box.expand(
+        bind(show_publisher, app), None, publisher_fields, api_visibility="private"
+    )
+    tab.publisher_btn.click(
+        bind(save_publisher, app),
+        [tab.publisher_name, tab.publisher_url],
+        publisher_fields,
+        api_visibility="private",
+    )

@@ -266,32 +266,72 @@ def save_publisher(app: ReviewerApp, name: str, url: str) -> tuple:
     return publisher.name, publisher.url, message_html(msg + (f" {notice}" if notice else ""), "ok")
 
 
+def _evidence_slots() -> tuple[list, list, list, list]:
+    """MAX_SLOTS hidden rows, each a card with the reviewer's judgment and stance beside it."""
+    rows, cards, judgments, stances = [], [], [], []
+    for i in range(MAX_SLOTS):
+        with gr.Row(visible=False, elem_id=f"slot-{i + 1}", equal_height=False) as row:
+            cards.append(gr.HTML("", scale=4))
+            judgments.append(
+                gr.Radio(
+                    choices=list(JUDGMENTS),
+                    label=f"Evidence #{i + 1}: your judgment",
+                    elem_id=f"judge-{i + 1}",
+                    scale=1,
+                    min_width=220,
+                )
+            )
+            stances.append(
+                gr.Radio(
+                    choices=list(STANCE_OVERRIDES),
+                    label=f"Evidence #{i + 1}: stance (your call)",
+                    elem_id=f"stance-{i + 1}",
+                    scale=1,
+                    min_width=220,
+                )
+            )
+        rows.append(row)
+    return rows, cards, judgments, stances
+
+
+def _filters() -> list:
+    """Reviewer, final verdict, text and overruled filters of the reviewed-claims list."""
+    with gr.Row():
+        return [
+            gr.Textbox(label="Reviewer", elem_id="filter-reviewer"),
+            gr.Dropdown(
+                choices=[("All", "")] + VERDICT_CHOICES,
+                value="",
+                label="Final verdict",
+                elem_id="filter-verdict",
+            ),
+            gr.Textbox(label="Claim contains", elem_id="filter-text"),
+            gr.Checkbox(
+                label="Only where the reviewer overruled the machine", elem_id="filter-overruled"
+            ),
+        ]
+
+
+def _publisher_box() -> tuple:
+    """The index's publisher (name, base url) for the ClaimReview export, set once."""
+    with gr.Accordion("Publisher", open=False, elem_id="publisher") as box:
+        gr.Markdown(
+            "Who publishes these fact checks, set once for this index: the ClaimReview "
+            "export's author and publisher, and the base url of its pages "
+            "(a review's page is `URL/reviews/<review id>`)."
+        )
+        with gr.Row():
+            name = gr.Textbox(label="Publisher name", elem_id="publisher-name")
+            url = gr.Textbox(label="Base url", placeholder="https://", elem_id="publisher-url")
+        button = gr.Button("Save", elem_id="publisher-save")
+        message = gr.HTML("", elem_id="publisher-msg")
+    return box, name, url, button, message
+
+
 def layout() -> ReviewTab:
     with gr.Tab("Review", id="review", elem_id="tab-review") as tab:
         head = gr.HTML(NO_CLAIM_HTML, elem_id="review-claim")
-        rows, cards, judgments, stances = [], [], [], []
-        for i in range(MAX_SLOTS):
-            with gr.Row(visible=False, elem_id=f"slot-{i + 1}", equal_height=False) as row:
-                cards.append(gr.HTML("", scale=4))
-                judgments.append(
-                    gr.Radio(
-                        choices=list(JUDGMENTS),
-                        label=f"Evidence #{i + 1}: your judgment",
-                        elem_id=f"judge-{i + 1}",
-                        scale=1,
-                        min_width=220,
-                    )
-                )
-                stances.append(
-                    gr.Radio(
-                        choices=list(STANCE_OVERRIDES),
-                        label=f"Evidence #{i + 1}: stance (your call)",
-                        elem_id=f"stance-{i + 1}",
-                        scale=1,
-                        min_width=220,
-                    )
-                )
-            rows.append(row)
+        rows, cards, judgments, stances = _evidence_slots()
         with gr.Row():
             reviewer = gr.Textbox(label="Reviewer", elem_id="reviewer", scale=1)
             final_verdict = gr.Radio(
@@ -302,18 +342,7 @@ def layout() -> ReviewTab:
         message = gr.HTML("", elem_id="review-msg")
         history = gr.HTML("", elem_id="review-history")
         gr.Markdown("### Reviewed claims")
-        with gr.Row():
-            f_reviewer = gr.Textbox(label="Reviewer", elem_id="filter-reviewer")
-            f_verdict = gr.Dropdown(
-                choices=[("All", "")] + VERDICT_CHOICES,
-                value="",
-                label="Final verdict",
-                elem_id="filter-verdict",
-            )
-            f_text = gr.Textbox(label="Claim contains", elem_id="filter-text")
-            f_overruled = gr.Checkbox(
-                label="Only where the reviewer overruled the machine", elem_id="filter-overruled"
-            )
+        filters = _filters()
         filter_btn = gr.Button("Apply filter", elem_id="filter-btn")
         table = gr.Dataframe(
             headers=REVIEW_COLUMNS,
@@ -327,19 +356,7 @@ def layout() -> ReviewTab:
             export_ld_btn = gr.Button("Export ClaimReview JSON-LD", elem_id="export-claimreview")
         export_message = gr.HTML("", elem_id="export-msg")
         export_file = gr.File(label="Export", interactive=False, elem_id="export-file")
-        with gr.Accordion("Publisher", open=False, elem_id="publisher") as publisher_box:
-            gr.Markdown(
-                "Who publishes these fact checks, set once for this index: the ClaimReview "
-                "export's author and publisher, and the base url of its pages "
-                "(a review's page is `URL/reviews/<review id>`)."
-            )
-            with gr.Row():
-                publisher_name = gr.Textbox(label="Publisher name", elem_id="publisher-name")
-                publisher_url = gr.Textbox(
-                    label="Base url", placeholder="https://", elem_id="publisher-url"
-                )
-            publisher_btn = gr.Button("Save", elem_id="publisher-save")
-            publisher_message = gr.HTML("", elem_id="publisher-msg")
+        publisher = _publisher_box()
     return ReviewTab(
         tab,
         head,
@@ -353,18 +370,14 @@ def layout() -> ReviewTab:
         save_btn,
         message,
         history,
-        [f_reviewer, f_verdict, f_text, f_overruled],
+        filters,
         filter_btn,
         table,
         export_jsonl_btn,
         export_ld_btn,
         export_message,
         export_file,
-        publisher_box,
-        publisher_name,
-        publisher_url,
-        publisher_btn,
-        publisher_message,
+        *publisher,
     )
 
 

@@ -201,3 +201,60 @@ def test_the_verdict_says_whether_its_confidence_is_calibrated():
     assert "calibrated confidence" not in raw and "not calibrated on this corpus" in raw
     calibrated = verdict_html({**result, "confidence_calibrated": True})
     assert "calibrated confidence 0.70" in calibrated and "not calibrated" not in calibrated
+
+
+def test_a_docx_upload_is_refused_in_one_consistent_sentence(tmp_path):
+    from workbench.ui.uploads import DOC_SUFFIXES
+
+    doc = tmp_path / "report.docx"
+    doc.write_bytes(b"PK\x03\x04 not really a document")
+    with pytest.raises(UploadError) as err:
+        check_upload(doc, DOC_SUFFIXES, 10_000)
+    message = str(err.value)
+    assert message == (
+        "report.docx cannot be added: .docx files are not supported; the allowed types are "
+        ".txt, .md, .html, .htm, .pdf, .jsonl, .csv, so save it as PDF or plain text and add "
+        "that."
+    )
+    assert message.count(". ") == 0 and message.count(";") == 1  # one sentence, no "but"
+    with pytest.raises(UploadError, match=r"claims\.docx .* save it as CSV or JSONL"):
+        check_upload(tmp_path / "claims.docx", (".csv", ".jsonl"), 10_000)
+
+
+def test_example_claims_are_shown_only_on_an_index_of_their_corpus(tmp_path):
+    from workbench.ui.uploads import DEFAULT_CORPUS, examples_fit_index, examples_for_index
+
+    seed = next(p.name for p in DEFAULT_CORPUS.iterdir() if p.is_file())
+    # the default index (ids relative to the working directory) and a copy of its sources
+    for doc_id in (f"index/sources/{seed}", str(tmp_path / "index" / "sources" / seed)):
+        assert examples_fit_index([doc_id])
+        examples, problems = examples_for_index(["uploads/other.txt", doc_id])
+        assert ["Yerevan denies military presence in Karabakh", ""] in examples
+        assert problems == []
+    # any other index: no example claims, and nothing to warn about
+    assert not examples_fit_index([])
+    assert examples_for_index(["uploads/bridge.txt", "notes/karabakh.md"]) == ([], [])
+    # the rule takes another corpus and claims folder
+    corpus, claims = tmp_path / "corpus", tmp_path / "claims"
+    corpus.mkdir()
+    claims.mkdir()
+    (corpus / "bridge.txt").write_text("The Varnoth Bridge opened in 2021.")
+    (corpus / ".hidden").write_text("")
+    (claims / "bridge.csv").write_text("id,claim\nb1,The bridge opened in 2021.\n")
+    assert examples_for_index(["x/bridge.txt"], claims, corpus) == (
+        [["The bridge opened in 2021.", ""]],
+        [],
+    )
+    assert examples_for_index(["x/.hidden"], claims, corpus) == ([], [])
+
+
+def test_the_claim_box_submits_on_enter():
+    """Gradio's Textbox submits on Enter (Shift+Enter: newline) when lines == 1 and
+    max_lines > 1; with lines > 1 it would be the other way round."""
+    import gradio as gr
+
+    from workbench.ui.tabs import check
+
+    with gr.Blocks():
+        tab = check.layout([])
+    assert tab.claim.lines == 1 and tab.claim.max_lines > 1

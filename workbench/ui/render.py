@@ -215,8 +215,9 @@ def render_result(result: dict | None, elapsed: float | None = None) -> tuple[st
     )
 
 
-def document_html(doc: Any) -> str:
-    """A stored document for reading: metadata and its escaped text."""
+def document_html(doc: Any, start: int | None = None, end: int | None = None) -> str:
+    """A stored document for reading: metadata and its escaped text, with text[start:end] (an
+    evidence sentence's offsets) marked as `#wb-docmark` so the view can scroll to it."""
     if doc is None:
         return ""
     get = (lambda k: doc.get(k)) if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
@@ -225,9 +226,38 @@ def document_html(doc: Any) -> str:
         meta.append(esc(get("date")))
     if get("source") or get("url"):
         meta.append(_source_html(get("url") or get("source")))
+    text = str(get("text") or "")
+    if start is not None and end is not None and 0 <= start < end <= len(text):
+        body = (
+            f"{esc(text[:start])}<mark id='wb-docmark' class='wb-docmark'>"
+            f"{esc(text[start:end])}</mark>{esc(text[end:])}"
+        )
+    else:
+        body = esc(text)
     return (
         f"<div class='wb-docview'><div class='wb-meta'>{' · '.join(meta)}</div>"
-        f"<div class='wb-doctext'>{esc(get('text'))}</div></div>"
+        f"<div class='wb-doctext'>{body}</div></div>"
+    )
+
+
+def sources_html(result: dict | None) -> str:
+    """The distinct documents behind a verdict's cards, with how many cards (and which) each."""
+    by_doc: dict[str, dict] = {}
+    for n, ev in enumerate((result or {}).get("evidence") or [], start=1):
+        entry = by_doc.setdefault(str(ev.get("doc_id")), {"ev": ev, "cards": []})
+        entry["cards"].append(n)
+    if not by_doc:
+        return ""
+    items = "".join(
+        f"<li data-doc-id='{esc(doc_id)}'><b>{esc(e['ev'].get('title') or doc_id)}</b>"
+        f"{(' · ' + esc(e['ev'].get('date'))) if e['ev'].get('date') else ''}"
+        f" — {len(e['cards'])} card{'s' * (len(e['cards']) != 1)}"
+        f" ({', '.join(f'#{n}' for n in e['cards'])})</li>"
+        for doc_id, e in by_doc.items()
+    )
+    return (
+        f"<details class='wb-sources' open><summary>Sources ({len(by_doc)} document"
+        f"{'s' * (len(by_doc) != 1)})</summary><ul>{items}</ul></details>"
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..api import Workbench
 from ..errors import WorkbenchError
 from .app import MAX_UPLOAD_MB, ReviewerApp
-from .uploads import example_claims
+from .uploads import examples_for_index
 
 DEFAULT_PORT = 7860
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -91,7 +91,9 @@ def serve(
     wb = open_index(index_dir, model=model, stance_model=stance_model)
     app = ReviewerApp(wb, index_dir, max_upload_mb=max_upload_mb)
     warm_up(app)
-    examples, problems = example_claims()
+    # The example claims were written for the default corpus: listed only on an index that
+    # holds some of it (the Karabakh claims would only puzzle a reviewer of another corpus).
+    examples, problems = examples_for_index(d["doc_id"] for d in app.documents())
     for problem in problems:
         print(f"warning: example claims skipped: {problem}", file=sys.stderr)
 
@@ -121,11 +123,15 @@ def serve(
         share=False,
         inbrowser=False,
         show_error=True,
-        quiet=quiet,
+        quiet=True,  # Gradio's lines include a "share=True" hint that does not apply here
         theme=theme,
         css=STYLES.read_text(encoding="utf-8"),
         footer_links=[],
-        prevent_thread_lock=prevent_thread_lock,
+        prevent_thread_lock=True,
         mcp_server=False,
     )
+    if not quiet:
+        print(f"Running on {demo.local_url}", flush=True)
+    if not prevent_thread_lock:
+        demo.block_thread()
     return demo

@@ -21,6 +21,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")  # what /add_
 CLAIM_SUFFIXES = (".csv", ".jsonl")
 TEMP_PREFIX = ".part-"  # hidden, so indexing the uploads folder never picks up a half file
 ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CORPUS = ROOT / "index" / "sources"  # the corpus the example claims were written for
 
 
 def safe_filename(name: str, default: str = "upload") -> str:
@@ -49,10 +50,26 @@ def _check_type(name: str, allowed: Iterable[str]) -> None:
     suffix = Path(name).suffix.lower()
     allowed = tuple(allowed)
     if suffix not in allowed:
-        raise UploadError(
-            f"{name}: files of type '{suffix or 'none'}' cannot be added; "
-            f"allowed types are {', '.join(allowed)}."
-        )
+        raise UploadError(type_refused_message(name, allowed))
+
+
+def type_refused_message(name: str, allowed: Iterable[str]) -> str:
+    """One sentence: the file, why it is refused, the supported formats, and what to do.
+
+    ``report.docx cannot be added: .docx files are not supported; the allowed types are .txt,
+    .md, .html, .htm, .pdf, .jsonl, .csv, so save it as PDF or plain text and add that.``
+    """
+    allowed = tuple(allowed)
+    suffix = Path(name).suffix.lower()
+    kind = f"{suffix} files are" if suffix else "files without an extension are"
+    if ".pdf" in allowed or ".txt" in allowed:
+        advice = "save it as PDF or plain text"
+    else:  # claims files
+        advice = "save it as " + " or ".join(s.lstrip(".").upper() for s in allowed)
+    return (
+        f"{name} cannot be added: {kind} not supported; the allowed types are "
+        f"{', '.join(allowed)}, so {advice} and add that."
+    )
 
 
 def _check_size(name: str, size: int, max_bytes: int) -> None:
@@ -125,3 +142,22 @@ def example_claims(
     seen: set[str] = set()
     unique = [e for e in out if not (e[0] in seen or seen.add(e[0]))]
     return unique[:limit], problems
+
+
+def examples_fit_index(doc_ids: Iterable[str], corpus_dir: Path | None = None) -> bool:
+    """Whether the example claims (claims/*.csv) fit an index: they were written for the
+    default corpus (index/sources/), so they fit when the index holds at least one of its
+    files, matched by file name (the default index, or a copy of its sources elsewhere)."""
+    corpus_dir = Path(corpus_dir or DEFAULT_CORPUS)
+    files = corpus_dir.iterdir() if corpus_dir.is_dir() else ()
+    names = {p.name for p in files if p.is_file() and not p.name.startswith(".")}
+    return any(Path(str(d).replace("\\", "/")).name in names for d in doc_ids)
+
+
+def examples_for_index(
+    doc_ids: Iterable[str], claims_dir: Path | None = None, corpus_dir: Path | None = None
+) -> tuple[list[list[str]], list[str]]:
+    """example_claims() when they fit the index (examples_fit_index), else ([], [])."""
+    if not examples_fit_index(doc_ids, corpus_dir):
+        return [], []
+    return example_claims(claims_dir)

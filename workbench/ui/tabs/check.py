@@ -44,11 +44,14 @@ def pick_example(dates: dict[str, str], claim: str | None) -> tuple:
 
 def layout(examples: list[list[str]]) -> CheckTab:
     with gr.Tab("Check", id="check", elem_id="tab-check"):
-        with gr.Row():
+        with gr.Row(elem_id="claim-row", elem_classes="wb-stack-narrow"):
+            # lines=1 with max_lines > 1: Gradio's Textbox then submits on Enter and inserts a
+            # newline on Shift+Enter (lines > 1 would do the opposite); it grows up to 6 lines.
             claim = gr.Textbox(
                 label="Claim",
-                placeholder="Type a claim to check…",
-                lines=2,
+                placeholder="Type a claim to check… (Enter checks, Shift+Enter: new line)",
+                lines=1,
+                max_lines=6,
                 scale=5,
                 elem_id="claim",
             )
@@ -70,7 +73,7 @@ def layout(examples: list[list[str]]) -> CheckTab:
             to_review_btn = gr.Button("Review this claim →", elem_id="to-review-btn", scale=1)
         verdict = gr.HTML(verdict_html(None), elem_id="verdict")
         empty = render_result(None)
-        with gr.Row(equal_height=False):
+        with gr.Row(equal_height=False, elem_id="evidence-row", elem_classes="wb-stack-narrow"):
             supporting = gr.HTML(empty[1], elem_id="supporting")
             conflicting = gr.HTML(empty[2], elem_id="conflicting")
         neutral = gr.HTML("", elem_id="neutral")

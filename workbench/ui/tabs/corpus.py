@@ -143,7 +143,9 @@ def layout(max_upload_bytes: int) -> CorpusTab:
             label=f"Add documents ({', '.join(DOC_SUFFIXES)}; up to "
             f"{upload_limit_text(max_upload_bytes)} each)",
             file_count="multiple",
-            file_types=list(DOC_SUFFIXES),
+            # No file_types: Gradio's page would refuse a .docx with its own toast and leave
+            # the box empty, and "Add to index" then said "Choose one or more files to add."
+            # add_documents checks the type and says it in one sentence with what to do.
             type="filepath",
             elem_id="upload-docs",
         )

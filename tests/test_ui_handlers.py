@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html as html_module
 import json
 
 import pytest
@@ -37,6 +38,20 @@ def test_check_handler_renders_the_verdict_and_keeps_the_result(app):
     assert "Enter a claim" in empty[0] and empty[-1] is None
     bad = check.check_claim(app, SEED_CLAIM, "yesterday")
     assert "YYYY-MM-DD" in bad[0] and bad[-1] is None
+
+
+def test_a_card_opens_in_its_document_with_the_sentence_marked(app):
+    result = check.check_claim(app, SEED_CLAIM, "")[-1]
+    sources, picker, docview = check.evidence_links(result)
+    assert "Sources (1 document)" in sources and f"{len(result['evidence'])} cards" in sources
+    assert len(picker["choices"]) == len(result["evidence"]) and docview == ""
+    first = result["evidence"][0]
+    html = check.open_evidence(app, result, "0")
+    mark = html.split("<mark id='wb-docmark' class='wb-docmark'>", 1)[1].split("</mark>", 1)[0]
+    assert html_module.unescape(mark) == first["sentence"]
+    assert first["title"].split(" ")[0] in html and first["date"] in html
+    assert "pick one of its evidence cards" in check.open_evidence(app, result, None)
+    assert "pick one of its evidence cards" in check.open_evidence(app, None, "0")
 
 
 def test_review_handlers_save_list_and_export(app):

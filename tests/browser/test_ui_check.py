@@ -79,6 +79,24 @@ def test_the_banner_names_the_deciding_card(page):
     assert "deciding" in deciding.first.locator(".wb-card-head").inner_text().lower()
 
 
+def test_a_card_opens_in_its_document_highlighted(page):
+    check_claim(page, YEREVAN_CLAIM)
+    sources = page.locator("#sources .wb-sources")
+    sources.wait_for()
+    assert "Sources (1 document)" in sources.inner_text()
+    first = page.locator(".wb-card[data-evidence='1'] mark").first.inner_text()
+    page.locator("#open-evidence input").click()
+    page.get_by_role("option").first.click()
+    mark = page.locator("#check-docview #wb-docmark")
+    mark.wait_for()
+    assert mark.inner_text().strip() == first.strip()
+    page.wait_for_function(
+        """() => { const r = document.getElementById('wb-docmark').getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= window.innerHeight; }"""
+    )  # scrolled to the sentence
+    assert "2023-11-13" in page.locator("#check-docview .wb-meta").inner_text()
+
+
 def _download(page, selector: str) -> bytes:
     link = page.locator(f"{selector} a").first
     link.wait_for()

@@ -9,7 +9,7 @@ import gradio as gr
 
 from ...errors import WorkbenchError
 from ..app import ReviewerApp
-from ..render import message_html, render_result, verdict_html
+from ..render import document_html, message_html, render_result, sources_html, verdict_html
 from . import bind
 
 
@@ -24,6 +24,16 @@ class CheckTab:
     supporting: Any
     conflicting: Any
     neutral: Any
+    sources: Any
+    open_pick: Any
+    docview: Any
+
+
+# scroll the opened document to the marked evidence sentence (runs in the browser)
+SCROLL_TO_MARK_JS = (
+    "() => { const m = document.getElementById('wb-docmark');"
+    " if (m) m.scrollIntoView({block: 'center'}); }"
+)
 
 
 def check_claim(app: ReviewerApp, claim: str, date: str) -> tuple:
@@ -35,6 +45,34 @@ def check_claim(app: ReviewerApp, claim: str, date: str) -> tuple:
     except WorkbenchError as exc:
         return message_html(str(exc), "error"), "", "", "", None
     return (*render_result(result, elapsed), result)
+
+
+def evidence_links(result: dict | None) -> tuple:
+    """For a new result: its Sources list, the evidence picker's choices, an empty document."""
+    choices = [
+        (f"#{n} · {str(ev.get('sentence') or '')[:80]}", str(n - 1))
+        for n, ev in enumerate((result or {}).get("evidence") or [], start=1)
+    ]
+    return sources_html(result), gr.update(choices=choices, value=None), ""
+
+
+def open_evidence(app: ReviewerApp, result: dict | None, pick: str | None) -> str:
+    """The picked card's source document, its sentence marked (title, date, source, url)."""
+    evidence = (result or {}).get("evidence") or []
+    try:
+        ev = evidence[int(pick)]
+    except (TypeError, ValueError, IndexError):
+        return message_html("Check a claim, then pick one of its evidence cards.", "error")
+    try:
+        doc = app.document(str(ev.get("doc_id")))
+    except WorkbenchError as exc:
+        return message_html(str(exc), "error")
+    if doc is None:
+        return message_html(
+            f"Document {ev.get('doc_id')} is no longer in the index; check the claim again.",
+            "error",
+        )
+    return document_html(doc, ev.get("start"), ev.get("end"))
 
 
 def pick_example(dates: dict[str, str], claim: str | None) -> tuple:
@@ -77,8 +115,27 @@ def layout(examples: list[list[str]]) -> CheckTab:
             supporting = gr.HTML(empty[1], elem_id="supporting")
             conflicting = gr.HTML(empty[2], elem_id="conflicting")
         neutral = gr.HTML("", elem_id="neutral")
+        sources = gr.HTML("", elem_id="sources")
+        open_pick = gr.Dropdown(
+            choices=[],
+            value=None,
+            label="Open an evidence card in its document",
+            elem_id="open-evidence",
+        )
+        docview = gr.HTML("", elem_id="check-docview")
     return CheckTab(
-        claim, date, example, check_btn, to_review_btn, verdict, supporting, conflicting, neutral
+        claim,
+        date,
+        example,
+        check_btn,
+        to_review_btn,
+        verdict,
+        supporting,
+        conflicting,
+        neutral,
+        sources,
+        open_pick,
+        docview,
     )
 
 
@@ -89,6 +146,15 @@ def wire(app: ReviewerApp, tab: CheckTab, result_state: Any, examples: list[list
     # here delayed the verdict in the browser by about a quarter of a second.
     tab.check_btn.click(handler, [tab.claim, tab.date], outputs, api_name="check")
     tab.claim.submit(handler, [tab.claim, tab.date], outputs, api_visibility="private")
+    # every new result (checked here or opened from the Article tab) refreshes the links
+    result_state.change(
+        evidence_links, [result_state], [tab.sources, tab.open_pick, tab.docview],
+        api_visibility="private",
+    )  # fmt: skip
+    tab.open_pick.input(
+        bind(open_evidence, app), [result_state, tab.open_pick], tab.docview,
+        api_visibility="private",
+    ).then(None, None, None, js=SCROLL_TO_MARK_JS)  # fmt: skip
     tab.example.input(
         bind(pick_example, {e[0]: e[1] for e in examples}),
         [tab.example],

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 _NAME = re.compile(r"\b(?:[A-Z][\w'’-]*[a-z][\w'’-]*)(?:\s+(?:of\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*[\"'“‘(]*$")
+_OPENERS = "\"'“‘("
 _LEADING_PRONOUN = re.compile(r"^(It|He|She|They)\b")
 # "It remains to be seen", "It is likely that": an expletive it, with nothing to resolve
 _EXPLETIVE_IT = re.compile(
@@ -26,13 +26,27 @@ _NOT_NAMES = frozenset(
 )
 
 
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether text[start] begins a sentence: only opening quotes or brackets, then spaces, lie
+    between it and the text's start, a newline, or a sentence end followed by a space.
+
+    Looks back from start only, so scanning a long document stays linear."""
+    i = start
+    while i > 0 and text[i - 1] in _OPENERS:
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return j == 0 or "\n" in text[j:i] or (j < i and text[j - 1] in ".!?")
+
+
 def _names(text: str) -> list[str]:
     """Proper-name phrases in text, skipping a capitalised word that only starts a sentence."""
     out = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
         start = match.start()
-        if _SENTENCE_START.search(text[:start]) is not None or start == 0:
+        if _starts_sentence(text, start):
             if words[0] in _NOT_NAMES or len(words) == 1 and words[0].lower() == words[0]:
                 words = words[1:]
         while words and words[0] in _NOT_NAMES:

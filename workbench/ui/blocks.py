@@ -28,7 +28,7 @@ def build_blocks(app: ReviewerApp, examples: list[list[str]] | None = None) -> g
         review.wire(app, review_tab, result_state, tabs, check_tab.to_review_btn)
         article.wire(app, article_tab, result_state, tabs, check_tab)
         corpus.wire(app, corpus_tab)
-        batch.wire(app, batch_tab)
+        batch.wire(app, batch_tab, result_state, tabs)
         register_api(app)  # /check_claim, /save_review, /add_text for scripts
         demo.load(
             _bind(corpus.refresh, app),

@@ -266,3 +266,79 @@ def message_html(text: str, kind: str = "info") -> str:
 
 
 NO_CLAIM_HTML = message_html("Check a claim in the Check tab first; its evidence appears here.")
+
+
+CONFIDENCE_BINS = 10  # the Batch tab's confidence histogram: [0, 0.1), [0.1, 0.2), … [0.9, 1]
+
+
+def confidence_bin(confidence: Any, bins: int = CONFIDENCE_BINS) -> int:
+    """The histogram bin of a confidence (0 … bins - 1; 1.0 falls in the last bin)."""
+    try:
+        value = max(0.0, min(1.0, float(confidence)))
+    except (TypeError, ValueError):
+        value = 0.0
+    return min(bins - 1, int(value * bins))
+
+
+def batch_counts(results: list[dict] | None) -> tuple[dict[str, int], list[int]]:
+    """Counts per verdict (every verdict, zeros included) and per confidence bin of the
+    checked results of a batch run (skipped claims, which carry an error, left out)."""
+    counts = {v: 0 for v in VERDICTS}
+    hist = [0] * CONFIDENCE_BINS
+    for r in results or []:
+        if r.get("error"):
+            continue
+        verdict = str(r.get("verdict"))
+        counts[verdict] = counts.get(verdict, 0) + 1
+        hist[confidence_bin(r.get("confidence"))] += 1
+    return counts, hist
+
+
+def _bar_rows(rows: list[tuple[str, str, int, str]]) -> str:
+    """Horizontal bars: (css class, label, count, data attributes) each, scaled to the
+    largest count."""
+    top = max([count for _, _, count, _ in rows] + [1])
+    return "".join(
+        f"<div class='wb-bar-row {esc(css)}'{attrs}>"
+        f"<span class='wb-bar-label'>{esc(label)}</span>"
+        f"<span class='wb-bar'><span style='width:{100 * count / top:.0f}%'></span></span>"
+        f"<span class='wb-bar-count'>{count}</span></div>"
+        for css, label, count, attrs in rows
+    )
+
+
+def batch_chart_html(results: list[dict] | None) -> str:
+    """The summary of a batch run: a bar per verdict and a confidence histogram (HTML/CSS
+    only, drawn on the server, every label escaped)."""
+    if not results:
+        return ""
+    counts, hist = batch_counts(results)
+    checked = sum(counts.values())
+    verdict_rows = [
+        (
+            f"wb-v-{v.lower()}",
+            VERDICT_LABELS.get(v, v),
+            n,
+            f" data-verdict='{esc(v)}' data-count='{n}'",
+        )
+        for v, n in counts.items()
+    ]
+    width = 1 / CONFIDENCE_BINS
+    bin_rows = [
+        (
+            "wb-bin",
+            f"{i * width:.1f}–{(i + 1) * width:.1f}",
+            n,
+            f" data-bin='{i}' data-count='{n}'",
+        )
+        for i, n in enumerate(hist)
+    ]
+    skipped = len(results) - checked
+    note = f" · {skipped} skipped" if skipped else ""
+    return (
+        f"<div class='wb-batch-chart' data-checked='{checked}'>"
+        f"<section class='wb-chart wb-chart-verdicts'><h4>Verdicts ({checked} checked{note})</h4>"
+        f"{_bar_rows(verdict_rows)}</section>"
+        "<section class='wb-chart wb-chart-confidence'><h4>Confidence</h4>"
+        f"{_bar_rows(bin_rows)}</section></div>"
+    )

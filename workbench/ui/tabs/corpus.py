@@ -3,6 +3,7 @@ one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from ...errors import WorkbenchError
 from ..app import ReviewerApp
 from ..render import document_html, message_html
 from ..uploads import DOC_SUFFIXES, UploadError, check_upload, store_upload
-from . import bind, progress_callback
+from . import bind
 
 
 @dataclass
@@ -45,6 +46,27 @@ def refresh(app: ReviewerApp) -> tuple:
     return documents_table(app), gr.update(choices=document_choices(app))
 
 
+def file_progress(progress: Any, names: list[str]) -> Callable[..., None]:
+    """Drive the progress bar file by file, naming the file being indexed ("Indexing 2/5 ·
+    report.pdf"). The engine calls back after each file (done, total, its label), and opens
+    the next file only then, so the next name is the one being indexed."""
+
+    def show(done: int, total: int) -> None:
+        try:
+            if done < total and done < len(names):
+                progress(done / total, desc=f"Indexing {done + 1}/{total} · {names[done]}")
+            else:
+                progress(1.0, desc=f"Indexed {total}/{total}")
+        except (TypeError, ValueError):  # a progress display must never break the work
+            return
+
+    def report(done: int, total: int | None, label: str = "") -> None:
+        show(int(done), int(total or len(names)))
+
+    show(0, len(names))
+    return report
+
+
 def add_documents(app: ReviewerApp, files: list | None, progress=gr.Progress()) -> tuple:  # noqa: B008
     """Check and store the uploads under <index>/uploads/, then index them."""
     if not files:
@@ -59,9 +81,8 @@ def add_documents(app: ReviewerApp, files: list | None, progress=gr.Progress()) 
             messages.append(str(exc))
     if not stored:
         return message_html("\n".join(messages), "error"), gr.skip(), gr.skip()
-    progress(0, desc="Indexing")
     try:
-        report = app.add_files(stored, progress_callback(progress, "Indexing"))
+        report = app.add_files(stored, file_progress(progress, [p.name for p in stored]))
     except WorkbenchError as exc:
         return message_html(str(exc), "error"), gr.skip(), gr.skip()
     summary = (
@@ -184,6 +205,7 @@ def wire(app: ReviewerApp, tab: CorpusTab) -> None:
         bind(add_documents, app),
         [tab.upload],
         [tab.message, tab.table, tab.pick],
+        show_progress_on=[tab.table],  # one progress bar, not one per output
         api_visibility="private",
     )
     tab.open_btn.click(bind(open_document, app), [tab.pick], tab.view, api_visibility="private")

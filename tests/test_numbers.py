@@ -15,6 +15,12 @@ from workbench.pipeline.numbers import normalize_numbers
         ("1.2 million votes were cast.", "1,200,000 votes were cast."),
         ("The war lasted eighteen months.", "The war lasted 18 months."),
         ("It ran for twenty-five years.", "It ran for 25 years."),
+        ("Built over a year and a half.", "Built over 18 months."),
+        ("Built over eighteen months.", "Built over one and a half years."),
+        ("It took 2.5 years.", "It took two and a half years."),
+        ("It took half a year.", "It took six months."),
+        ("It took 24 months.", "It took two years."),
+        ("It took twelve months.", "It took 1 year."),
     ],
 )
 def test_the_same_number_reads_the_same(a, b):
@@ -29,6 +35,8 @@ def test_the_same_number_reads_the_same(a, b):
         "Lists like 1,2 and 3, 500 stay as they are.",  # not thousands separators
         "No numbers at all.",
         "He was five-two.",  # not a number word before a counted noun
+        "Every year the festival grows.",  # a year that is not a duration
+        "It took 7 months.",
     ],
 )
 def test_leaves_other_text_alone(text):
@@ -38,3 +46,5 @@ def test_leaves_other_text_alone(text):
 def test_different_numbers_stay_different():
     assert normalize_numbers("3,500 people") != normalize_numbers("3,600 people")
     assert normalize_numbers("3.5 thousand") != normalize_numbers("35 thousand")
+    assert normalize_numbers("18 months") != normalize_numbers("2 years")
+    assert normalize_numbers("a year and a half") != normalize_numbers("two and a half years")

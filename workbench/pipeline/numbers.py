@@ -61,11 +61,47 @@ def _word_number(m: re.Match) -> str:
     return f"{tens + ones} "
 
 
+# Durations: a fractional number of years is written in months ("a year and a half",
+# "2.5 years", "half a year"), and a whole number of years counted in months in years
+# ("24 months"), so each length of time has one spelling.
+_COUNT = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+_AND_A_HALF = re.compile(
+    _COUNT + r"(?:\s+years?\s+and\s+a\s+half|\s+and\s+a\s+half\s+years?)\b", re.I
+)
+_DECIMAL_YEARS = re.compile(r"(?<![\d.,])(\d+)\.5\s+years?\b", re.I)
+_HALF_A_YEAR = re.compile(r"\bhalf\s+a\s+year\b", re.I)
+_MONTHS = re.compile(r"(?<![\d.,])(\d+)\s+months\b", re.I)
+_COUNT_VALUES = {"a": 1, "an": 1, "one": 1} | {k: v for k, v in _ONES.items()} | {"ten": 10}
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNT_VALUES[word.lower()]
+
+
+def _months(m: re.Match) -> str:
+    months = int(m.group(1))
+    if months >= 12 and months % 12 == 0:
+        years = months // 12
+        return f"{years} year{'s' * (years != 1)}"
+    return m.group(0)
+
+
+def _durations(text: str) -> str:
+    text = _AND_A_HALF.sub(lambda m: f"{12 * _count(m.group(1)) + 6} months", text)
+    text = _DECIMAL_YEARS.sub(lambda m: f"{12 * int(m.group(1)) + 6} months", text)
+    text = _HALF_A_YEAR.sub("6 months", text)
+    return _MONTHS.sub(_months, text)
+
+
 def normalize_numbers(text: str) -> str:
-    """The text with thousands separators dropped, "3.5 thousand" written out as 3500 and number
-    words before a counted noun ("eighteen months") written as digits."""
-    if not any(ch.isdigit() for ch in text) and not _WORD_NUMBER.search(text):
+    """The text with thousands separators dropped, "3.5 thousand" written out as 3500, number
+    words before a counted noun ("eighteen months") written as digits, and durations in one
+    spelling ("a year and a half" = "18 months", "24 months" = "2 years")."""
+    lowered = text.lower()
+    has_duration = "year" in lowered or "month" in lowered
+    if not any(ch.isdigit() for ch in text) and not _WORD_NUMBER.search(text) and not has_duration:
         return text
     text = _GROUPED.sub(_grouped, text)
     text = _SCALED.sub(_scaled, text)
-    return _WORD_NUMBER.sub(_word_number, text)
+    text = _WORD_NUMBER.sub(_word_number, text)
+    return _durations(text) if has_duration else text

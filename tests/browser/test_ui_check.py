@@ -97,6 +97,19 @@ def test_a_card_opens_in_its_document_highlighted(page):
     assert "2023-11-13" in page.locator("#check-docview .wb-meta").inner_text()
 
 
+def test_clicking_a_card_opens_it_in_its_document(page):
+    check_claim(page, CEASEFIRE_CLAIM)
+    card = page.locator("#conflicting .wb-card, #supporting .wb-card").first
+    sentence = card.locator("mark").inner_text()
+    card.locator(".wb-context").click()
+    mark = page.locator("#check-docview #wb-docmark")
+    mark.wait_for()
+    assert mark.inner_text().strip() == sentence.strip()
+    number = card.get_attribute("data-evidence")
+    picked = page.locator("#open-evidence input").input_value()
+    assert picked.startswith(f"#{number} ")  # the picker follows the click
+
+
 def _download(page, selector: str) -> bytes:
     link = page.locator(f"{selector} a").first
     link.wait_for()

@@ -100,6 +100,7 @@ def serve(
     import gradio as gr
 
     from .blocks import build_blocks
+    from .tabs.check import CARD_CLICK_JS
 
     demo = build_blocks(app, examples)
     demo.queue(default_concurrency_limit=4)
@@ -126,6 +127,7 @@ def serve(
         quiet=True,  # Gradio's lines include a "share=True" hint that does not apply here
         theme=theme,
         css=STYLES.read_text(encoding="utf-8"),
+        js=f"() => {{ {CARD_CLICK_JS} }}",
         footer_links=[],
         prevent_thread_lock=True,
         mcp_server=False,

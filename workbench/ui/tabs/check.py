@@ -27,7 +27,23 @@ class CheckTab:
     sources: Any
     open_pick: Any
     docview: Any
+    card_open: Any
 
+
+# Clicking an evidence card (not a link in it) opens it in its document: the page writes the
+# card's number into the hidden #card-open box, whose change event runs open_clicked_card
+# (Gradio's input event only follows typing).
+CARD_CLICK_JS = """
+document.addEventListener('click', (event) => {
+  const card = event.target.closest(
+    '#supporting .wb-card, #conflicting .wb-card, #neutral .wb-card');
+  if (!card || event.target.closest('a, summary')) return;
+  const box = document.querySelector('#card-open textarea, #card-open input');
+  if (!box) return;
+  box.value = card.dataset.evidence + ' ' + Date.now();
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+});
+"""
 
 # scroll the opened document to the marked evidence sentence (runs in the browser)
 SCROLL_TO_MARK_JS = (
@@ -73,6 +89,15 @@ def open_evidence(app: ReviewerApp, result: dict | None, pick: str | None) -> st
             "error",
         )
     return document_html(doc, ev.get("start"), ev.get("end"))
+
+
+def open_clicked_card(app: ReviewerApp, result: dict | None, clicked: str | None) -> tuple:
+    """The clicked card (its number, as the page wrote it) in its document; the picker follows."""
+    try:
+        position = int(str(clicked).split()[0]) - 1
+    except (ValueError, IndexError):
+        return gr.skip(), gr.skip()
+    return open_evidence(app, result, str(position)), gr.update(value=str(position))
 
 
 def pick_example(dates: dict[str, str], claim: str | None) -> tuple:
@@ -123,6 +148,7 @@ def layout(examples: list[list[str]]) -> CheckTab:
             elem_id="open-evidence",
         )
         docview = gr.HTML("", elem_id="check-docview")
+        card_open = gr.Textbox(value="", elem_id="card-open", elem_classes="wb-hidden", label="")
     return CheckTab(
         claim,
         date,
@@ -136,6 +162,7 @@ def layout(examples: list[list[str]]) -> CheckTab:
         sources,
         open_pick,
         docview,
+        card_open,
     )
 
 
@@ -154,6 +181,10 @@ def wire(app: ReviewerApp, tab: CheckTab, result_state: Any, examples: list[list
     tab.open_pick.input(
         bind(open_evidence, app), [result_state, tab.open_pick], tab.docview,
         api_visibility="private",
+    ).then(None, None, None, js=SCROLL_TO_MARK_JS)  # fmt: skip
+    tab.card_open.change(
+        bind(open_clicked_card, app), [result_state, tab.card_open], [tab.docview, tab.open_pick],
+        api_visibility="private", show_progress="hidden",
     ).then(None, None, None, js=SCROLL_TO_MARK_JS)  # fmt: skip
     tab.example.input(
         bind(pick_example, {e[0]: e[1] for e in examples}),

@@ -111,3 +111,14 @@ def test_cli_text_json_and_csv(both, seed_index, tiny_stance, tmp_path, monkeypa
 def test_unknown_backend_is_a_usage_error(seed_index):
     out = CliRunner().invoke(main, ["check", "x", "--index", str(seed_index), "--backend", "gpu"])
     assert out.exit_code == 2 and "gpu" in out.output
+
+
+def test_nothing_related_says_so_in_the_basis(seed_index, tiny_stance):
+    # a claim about nothing in the Karabakh article: every retrieved sentence is below
+    # min_relevance, so nothing is weighed and the confidence 0 is explained, not a bare number
+    with Workbench.open(seed_index, stance_model=str(tiny_stance)) as wb:
+        result = wb.check("Penguins breed on the sea ice of Antarctica in winter.")
+    assert result.evidence and all(e.stance == NOT_SCORED for e in result.evidence)
+    assert result.verdict == "NOT_ENOUGH_INFO" and result.confidence == 0.0
+    assert "none related closely enough" in result.basis["text"]
+    assert result.basis["deciding"] == []

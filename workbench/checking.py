@@ -189,9 +189,16 @@ class Checker:
         verdict, confidence = why["verdict"], why["confidence"]
         order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -hits[i].rrf))
         position = {hit_index: rank for rank, hit_index in enumerate(order)}
+        text = why["text"]
+        if hits and not scored:  # retrieved, but nothing related enough to weigh
+            text = (
+                f"{len(hits)} sentence{'s' * (len(hits) != 1)} retrieved, none related closely "
+                f"enough to the claim to weigh (relevance below min_relevance = "
+                f"{self.params.min_relevance:.2f}): nothing to decide on, so confidence 0."
+            )
         basis = {
             "rule": why["rule"],
-            "text": why["text"],
+            "text": text,
             "deciding": [position[scored[k]] for k in why["deciding"]],
         }
         if "probabilities" in why:

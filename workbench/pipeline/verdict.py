@@ -454,7 +454,7 @@ def explain(
         "deciding": [],
     }
     if not probs:
-        out["text"] = "Nothing was retrieved, so there is nothing to decide on."
+        out["text"] = "Nothing was retrieved, so there is nothing to decide on: confidence 0."
         return out
     ev = EvidenceArrays.of([(probs, cosines, documents)])
     found = scores(ev, params, model)

@@ -1,4 +1,5 @@
-"""The `workbench` command: index, check, verify, eval, serve, reviews, train-stance, eval-stance.
+"""The `workbench` command: index, check, verify, eval, serve, reviews, train-stance, eval-stance,
+eval-matching.
 
 A thin shell over workbench.api (one module per verb group). Errors meant for people are one
 sentence on stderr with exit code 1 (2 for usage errors); never a traceback (WORKBENCH_DEBUG=1
@@ -14,6 +15,7 @@ from .claims import COMMANDS as CHECKWORTHY_COMMANDS
 from .common import WorkbenchGroup
 from .evaluate import evaluate
 from .index import index_group
+from .matching import eval_matching
 from .reviews import reviews_group
 from .serve import serve
 from .stance import eval_stance, train_stance, train_verdict
@@ -34,6 +36,7 @@ for command in (
     train_stance,
     train_verdict,
     eval_stance,
+    eval_matching,
     reviews_group,
     *CHECKWORTHY_COMMANDS,
 ):

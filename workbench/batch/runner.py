@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..api import CheckResult, ProgressCallback, Workbench
+from ..defaults import TOP_K
 from .results import ResultWriter
 
 
@@ -51,7 +52,7 @@ def run_batch(
     wb: Workbench,
     claims: Iterable[dict],
     writers: list[ResultWriter],
-    top_k: int = 10,
+    top_k: int = TOP_K,
     progress: bool = False,
     progress_callback: ProgressCallback | None = None,
     on_result: Callable[[CheckResult], None] | None = None,

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from ..defaults import TOP_K
 from .extract import ScoredSentence, extract_claims
 from .model import CheckworthyModel
 
@@ -51,7 +52,7 @@ def check_article(
     model: CheckworthyModel,
     threshold: float | None = None,
     top: int | None = None,
-    top_k: int = 10,
+    top_k: int = TOP_K,
     output: str | os.PathLike | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[dict]:

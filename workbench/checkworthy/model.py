@@ -78,14 +78,20 @@ class CheckworthyModel:
         return folder
 
 
-def load_model(folder: str | os.PathLike | None = None) -> CheckworthyModel:
-    """The model in folder (default: the one shipped in the package), loaded once per process."""
+def load_model(
+    folder: str | os.PathLike | None = None, embedder: Embedder | None = None
+) -> CheckworthyModel:
+    """The model in folder (default: the one shipped in the package), loaded once per process.
+    An `embedder` running the head's encoder (an index's own) is shared, not loaded twice."""
     folder = Path(folder) if folder is not None else DEFAULT_MODEL_DIR
     key = str(folder.resolve())
     with _LOAD_LOCK:
         if key not in _LOADED:
             _LOADED[key] = _read(folder)
-        return _LOADED[key]
+        model = _LOADED[key]
+        if embedder is not None and embedder.name == model.embedder.name:
+            model.embedder = embedder
+        return model
 
 
 def _read(folder: Path) -> CheckworthyModel:

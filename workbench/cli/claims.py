@@ -120,8 +120,8 @@ def check_article(
 
     if output and _same(output, file):
         fail(f"The output {output} is the article {file} itself; give another -o file.")
-    cw_model = load_model(checkworthy_model)
     with open_workbench(index_dir, model, stance_model, create=False) as wb:
+        cw_model = load_model(checkworthy_model, embedder=wb.embedder)
         rows = run(
             wb,
             file,

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..api import CheckResult, ProgressCallback
 from ..checking import CHECK_CHUNK, with_progress
+from ..defaults import TOP_K
 from ..errors import WorkbenchError
 from ..storage.store import DB_NAME
 from .session import (
@@ -89,7 +90,7 @@ class RayChecker:
         claims: Iterable[dict],
         progress: bool = False,
         progress_callback: ProgressCallback | None = None,
-        top_k: int = 10,
+        top_k: int = TOP_K,
     ) -> Iterator[CheckResult]:
         """Results for the claims in the order workers finish them (each claim exactly once)."""
         ray = import_ray()

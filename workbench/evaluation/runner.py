@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..api import Workbench
+from ..defaults import TOP_K
 from ..errors import WorkbenchError
 from ..pipeline.verdict import VerdictParams
 from .datasets import (
@@ -51,7 +52,7 @@ class EvalOptions:
     index_dir: str | os.PathLike | None = None  # None: a temporary index (Climate-FEVER only)
     model: str | None = None
     stance_model: str | None = None
-    top_k: int = 10
+    top_k: int = TOP_K
     limit: int | None = None  # only the first N claims
     tune: bool = False  # fit thresholds on the dev half, report them on the test half
     calibrate: bool = False  # fit only the confidence calibration (keep the thresholds)
@@ -66,7 +67,7 @@ def run_claims(
     wb: Workbench,
     claims: list[GoldClaim],
     corpus: Corpus | None = None,
-    top_k: int = 10,
+    top_k: int = TOP_K,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Check every claim through the full pipeline and record what was retrieved and decided.

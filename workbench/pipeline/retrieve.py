@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..defaults import TOP_K
 from ..model.evidence import Hit
 from ..storage.store import Store
 from ..storage.text import STOPWORDS, fts_query
@@ -27,14 +28,14 @@ class Retriever:
         self.embedder = embedder
         self.candidates = candidates
 
-    def search(self, claim: str, top_k: int = 10, date: str | None = None) -> list[Hit]:
+    def search(self, claim: str, top_k: int = TOP_K, date: str | None = None) -> list[Hit]:
         """Top-k fused hits for one claim; `date` keeps only documents dated on/before it."""
         return self.search_many([claim], top_k, [date])[0]
 
     def search_many(
         self,
         claims: list[str],
-        top_k: int = 10,
+        top_k: int = TOP_K,
         dates: list[str | None] | None = None,
         keep: int | None = None,
     ) -> list[list[Hit]]:

@@ -72,10 +72,11 @@ class ReviewerApp:
         return [result.to_dict() for result in results]
 
     def checkworthy_model(self):
-        """The shipped check-worthiness model (loaded once per process, on first use)."""
+        """The shipped check-worthiness model (loaded once per process, on first use), sharing
+        the index's embedding model when it is the same encoder."""
         from ..checkworthy.model import load_model
 
-        return load_model()
+        return load_model(embedder=self.wb.embedder)
 
     def documents(self) -> list[dict]:
         return [asdict(d) for d in self.wb.documents()]

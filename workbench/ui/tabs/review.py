@@ -266,6 +266,13 @@ def save_publisher(app: ReviewerApp, name: str, url: str) -> tuple:
     return publisher.name, publisher.url, message_html(msg + (f" {notice}" if notice else ""), "ok")
 
 
+def _slot_radio(choices, label: str, slot: int, kind: str) -> Any:
+    """One of a slot's choices beside its card (elem_id judge-N / stance-N)."""
+    return gr.Radio(
+        choices=list(choices), label=label, elem_id=f"{kind}-{slot + 1}", scale=1, min_width=220
+    )
+
+
 def _evidence_slots() -> tuple[list, list, list, list]:
     """MAX_SLOTS hidden rows, each a card with the reviewer's judgment and stance beside it."""
     rows, cards, judgments, stances = [], [], [], []
@@ -273,22 +280,10 @@ def _evidence_slots() -> tuple[list, list, list, list]:
         with gr.Row(visible=False, elem_id=f"slot-{i + 1}", equal_height=False) as row:
             cards.append(gr.HTML("", scale=4))
             judgments.append(
-                gr.Radio(
-                    choices=list(JUDGMENTS),
-                    label=f"Evidence #{i + 1}: your judgment",
-                    elem_id=f"judge-{i + 1}",
-                    scale=1,
-                    min_width=220,
-                )
+                _slot_radio(JUDGMENTS, f"Evidence #{i + 1}: your judgment", i, "judge")
             )
             stances.append(
-                gr.Radio(
-                    choices=list(STANCE_OVERRIDES),
-                    label=f"Evidence #{i + 1}: stance (your call)",
-                    elem_id=f"stance-{i + 1}",
-                    scale=1,
-                    min_width=220,
-                )
+                _slot_radio(STANCE_OVERRIDES, f"Evidence #{i + 1}: stance (your call)", i, "stance")
             )
         rows.append(row)
     return rows, cards, judgments, stances

@@ -17,6 +17,7 @@ CONTRACT = {
     "verdict",
     "confidence",
     "confidence_calibrated",
+    "previously_checked",
     "evidence",
     "basis",
 }

@@ -105,6 +105,7 @@ def test_check_json_and_text(run, seed_index, tiny_stance):
         "verdict",
         "confidence",
         "confidence_calibrated",
+        "previously_checked",
         "evidence",
         "basis",
     }

@@ -42,7 +42,7 @@ def test_check_handler_renders_the_verdict_and_keeps_the_result(app):
 
 def test_a_card_opens_in_its_document_with_the_sentence_marked(app):
     result = check.check_claim(app, SEED_CLAIM, "")[-1]
-    sources, picker, docview = check.evidence_links(result)
+    sources, picker, docview, prior = check.evidence_links(result)
     assert "Sources (1 document)" in sources and f"{len(result['evidence'])} cards" in sources
     assert len(picker["choices"]) == len(result["evidence"]) and docview == ""
     first = result["evidence"][0]

@@ -129,7 +129,7 @@ class Workbench(Session):
 
     def _checker(self) -> Checker:
         stance = self.stance  # the stance model first: a missing one is the news
-        return Checker(self.store, self.embedder, stance, self.params)
+        return Checker(self.store, self.embedder, stance, self.params, self.factchecks.finder)
 
     def check(
         self,

@@ -14,6 +14,7 @@ import numpy as np
 
 from .defaults import MAX_CLAIM_CHARS, TOP_K
 from .errors import WorkbenchError
+from .factchecks.finder import PriorCheckFinder
 from .indexing import ProgressCallback
 from .model.dates import validate_date
 from .model.evidence import Evidence, Hit
@@ -115,11 +116,18 @@ class Checker:
     """Checks claims against one index with loaded models and fixed verdict parameters."""
 
     def __init__(
-        self, store: Store, embedder: Embedder, stance: StanceModel, params: VerdictParams
+        self,
+        store: Store,
+        embedder: Embedder,
+        stance: StanceModel,
+        params: VerdictParams,
+        prior: PriorCheckFinder | None = None,
     ) -> None:
         self.stance = stance
         self.params = params
+        self.embedder = embedder
         self.retriever = Retriever(store, embedder)
+        self.prior = prior  # earlier fact-checks of a claim (None: not looked up)
 
     def check(
         self,
@@ -130,23 +138,25 @@ class Checker:
         score_all: bool = False,
     ) -> CheckResult:
         """One validated claim (see validate_claim, validate_date)."""
-        hits = self.retriever.search(text, top_k, date)
-        probs = self.judge([text], [hits], score_all)[0]
-        return self.result(claim_id, text, date, hits, probs)
+        return self.check_chunk([(claim_id, text, date, None)], top_k, None, score_all)[0]
 
     def check_chunk(
         self, chunk: list[tuple], top_k: int, retrieve_k: int | None, score_all: bool
     ) -> list[CheckResult]:
         """Results of parsed items (parse_item), in order; their stance pairs in one batch."""
         good = [c for c in chunk if c[3] is None]
+        claims = [c[1] for c in good]
+        vectors = self.embedder.encode(claims, progress=False) if claims else None
         retrieved = self.retriever.search_many(
-            [c[1] for c in good], top_k, [c[2] for c in good], keep=retrieve_k
+            claims, top_k, [c[2] for c in good], keep=retrieve_k, vectors=vectors
         )
+        prior = self.prior.find(claims, vectors) if self.prior and claims else [[]] * len(good)
         hits = [found[:top_k] for found in retrieved]
-        probs = self.judge([c[1] for c in good], hits, score_all)
+        probs = self.judge(claims, hits, score_all)
         by_id = {}
-        for c, hs, found, p in zip(good, hits, retrieved, probs):
+        for c, hs, found, p, seen in zip(good, hits, retrieved, probs, prior):
             by_id[id(c)] = self.result(c[0], c[1], c[2], hs, p)
+            by_id[id(c)].previously_checked = seen
             if retrieve_k:
                 by_id[id(c)].retrieved = found
         return [

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import indexing
+from .factchecks.collection import FactChecks
 from .pipeline.embed import Embedder
 from .pipeline.stance import StanceModel
 from .pipeline.verdict import DEFAULT_PARAMS, VerdictParams
@@ -36,6 +37,7 @@ class Session:
         self.backend = backend  # None: $WORKBENCH_BACKEND, else the default (pipeline/backends)
         self._embedder: Embedder | None = None
         self._stance: StanceModel | None = None
+        self._factchecks: FactChecks | None = None
         self._load_lock = threading.Lock()  # models are loaded once, by one thread
 
     @classmethod
@@ -111,3 +113,9 @@ class Session:
         return self._loaded(
             "_stance", lambda: StanceModel(self.stance_model_name, backend=self.backend)
         )
+
+    @property
+    def factchecks(self) -> FactChecks:
+        """The index's fact-check collection (imported fact-checks and its saved reviews)."""
+        embedder = self.embedder  # loaded first: _loaded's lock is not re-entrant
+        return self._loaded("_factchecks", lambda: FactChecks(self.db_path, embedder))

@@ -86,3 +86,27 @@ def test_next_claims_review_starts_from_its_own_defaults(page, app):
     exported = {r["claimReviewed"]: r for r in json.loads(open(info.value.path()).read())}
     assert exported[CLAIM_A].get("reviewBody") == "note about the ceasefire only"
     assert not exported[CLAIM_B].get("reviewBody")
+
+
+def test_a_reviewed_claim_is_fact_checked_before_when_reworded(page, app):
+    """Saved reviews join the index's fact-check collection: checking a reworded claim next
+    shows the review, with its verdict and date, in the "Fact-checked before" panel."""
+    reviewed = "Azerbaijan launched a military offensive in Nagorno-Karabakh"
+    check_claim(page, reviewed)
+    page.locator("#to-review-btn").click()
+    page.locator("#review-claim", has_text=reviewed).wait_for()
+    page.locator("#reviewer input, #reviewer textarea").first.fill("Rita Reviewer")
+    page.locator("#final-verdict").get_by_label("REFUTED", exact=True).check()
+    _save(page)
+    review_id = _reviews(app)[-1]["review_id"]
+
+    check_claim(page, "Azerbaijani forces began an assault on Nagorno-Karabakh")
+    panel = page.locator("#previously-checked .wb-prior")
+    panel.wait_for()
+    text = panel.inner_text()
+    assert "Fact-checked before" in text and reviewed in text
+    assert "REFUTED" in text.upper() and "reviewed in this index by reviewer Rita Reviewer" in text
+    assert _reviews(app)[-1]["review_id"] == review_id  # checking wrote no review
+    # an unrelated claim shows no panel
+    check_claim(page, "The city council approved a new bus line.")
+    assert page.locator("#previously-checked .wb-prior").count() == 0

@@ -34,7 +34,14 @@ CSV_COLUMNS = (
     "p_refutes",
     "p_neutral",
     "score",
+    # the best earlier fact-check of the claim (factchecks/), blank when none matched
+    "previously_checked",
+    "previously_checked_rating",
+    "previously_checked_url",
 )
+# results files written before fact-check matching have only the first 17 columns; resuming
+# one keeps its columns
+LEGACY_CSV_COLUMNS = CSV_COLUMNS[:17]
 
 
 # A cell starting with one of these is a formula (or starts one) in Excel, LibreOffice and Google
@@ -90,6 +97,8 @@ def done_ids(path: str | os.PathLike, fmt: str) -> set[str]:
     ids: set[str] = set()
     if fmt == "csv":
         header = ",".join(CSV_COLUMNS).encode()
+        if lines and lines[0].rstrip(b"\r") == ",".join(LEGACY_CSV_COLUMNS).encode():
+            header = lines[0].rstrip(b"\r")
         if lines and lines[0].rstrip(b"\r") != header:
             raise _not_results(path, fmt, "its first line is not the results header")
         if not lines and not header.startswith(partial):
@@ -151,6 +160,12 @@ class ResultWriter:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
+        self.columns = CSV_COLUMNS
+        if fmt == "csv" and not fresh:
+            with open(self.path, "rb") as handle:
+                first = handle.readline().rstrip(b"\r\n")
+            if first == ",".join(LEGACY_CSV_COLUMNS).encode():
+                self.columns = LEGACY_CSV_COLUMNS
         self.handle = open(self.path, "ab")
         if fmt == "csv" and fresh:
             self._write_line(self._csv_line(CSV_COLUMNS))
@@ -176,7 +191,11 @@ class ResultWriter:
             claim_fields = {k: v for k, v in result.items() if k != "date"}
             row = {**{k: top.get(k, "") for k in CSV_COLUMNS}, **claim_fields}
             row["n_evidence"] = len(result["evidence"])
-            self._write_line(self._csv_line([csv_cell(row.get(c, "")) for c in CSV_COLUMNS]))
+            prior = (result.get("previously_checked") or [{}])[0]
+            row["previously_checked"] = prior.get("claim", "")
+            row["previously_checked_rating"] = prior.get("rating", "")
+            row["previously_checked_url"] = prior.get("url") or ""
+            self._write_line(self._csv_line([csv_cell(row.get(c, "")) for c in self.columns]))
         else:
             self._write_line(json.dumps(result, ensure_ascii=False) + "\n")
 

@@ -33,6 +33,7 @@ def _format_result(result) -> str:
         lines.append(
             textwrap.fill(why, width=96, initial_indent="Why:     ", subsequent_indent="         ")
         )
+    lines += format_prior_checks(result.previously_checked)
     if not result.evidence:
         lines.append("No evidence found in the index.")
     else:
@@ -51,6 +52,27 @@ def _format_result(result) -> str:
             f"      -- {ev.title} ({ev.date or 'undated'}), {ev.source} [{ev.start}:{ev.end}]"
         )
     return "\n".join(lines)
+
+
+def format_prior_checks(prior: list) -> list[str]:
+    """The "Fact-checked before" block: each match's rating, who and when, claim and url."""
+    if not prior:
+        return []
+    lines = ["Fact-checked before:"]
+    for match in prior:
+        who = "reviewed in this index" if match.origin == "review" else "fact-checked"
+        by = f" by {match.publisher}" if match.publisher else ""
+        when = f" on {match.date}" if match.date else ""
+        rating = match.rating or "no rating given"
+        lines.append(f"  - {rating.upper()}: {who}{by}{when} (similarity {match.score:.2f})")
+        lines.append(
+            textwrap.fill(
+                f'"{match.claim}"', width=96, initial_indent="    ", subsequent_indent="     "
+            )
+        )
+        if match.url:
+            lines.append(f"    {match.url}")
+    return lines
 
 
 @click.command("check")

@@ -158,3 +158,23 @@ def open_workbench(
 
 def print_json(payload: object) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def cell(value: object, width: int | None = None) -> str:
+    """A table cell: one line, "-" for nothing, cut to width with "..."."""
+    text = " ".join(str("-" if value is None or value == "" else value).split())
+    if width is not None and len(text) > width:
+        text = text[: width - 3] + "..."
+    return text
+
+
+def format_table(head: tuple, rows: list[tuple], right: set[int] = frozenset()) -> list[str]:
+    """Aligned lines of cells (head first); columns in `right` are right-aligned (numbers)."""
+    rows = [head, *rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return [
+        "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))
+        ).rstrip()
+        for row in rows
+    ]

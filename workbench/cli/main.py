@@ -1,5 +1,5 @@
-"""The `workbench` command: index, check, verify, eval, serve, reviews, train-stance, eval-stance,
-eval-matching.
+"""The `workbench` command: index, check, verify, eval, serve, reviews, factchecks, train-stance,
+eval-stance, eval-matching.
 
 A thin shell over workbench.api (one module per verb group). Errors meant for people are one
 sentence on stderr with exit code 1 (2 for usage errors); never a traceback (WORKBENCH_DEBUG=1
@@ -14,6 +14,7 @@ from .check import check, verify
 from .claims import COMMANDS as CHECKWORTHY_COMMANDS
 from .common import WorkbenchGroup
 from .evaluate import evaluate
+from .factchecks import factchecks_group
 from .index import index_group
 from .matching import eval_matching
 from .reviews import reviews_group
@@ -38,6 +39,7 @@ for command in (
     eval_stance,
     eval_matching,
     reviews_group,
+    factchecks_group,
     *CHECKWORTHY_COMMANDS,
 ):
     main.add_command(command)

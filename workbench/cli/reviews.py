@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from .common import fail, index_option, json_option, open_workbench, print_json
+from .common import cell, fail, index_option, json_option, open_workbench, print_json
+from .common import format_table as table
 
 VERDICT_NAMES = "SUPPORTED, REFUTED, CONFLICTING or NOT_ENOUGH_INFO"
 CLAIM_WIDTH = 60  # table cells longer than these are cut (--json has everything)
@@ -97,37 +98,23 @@ def matching_reviews(store, index_dir, reviewer, verdict, contains, overruled) -
     return reviews
 
 
-def _cell(value: object, width: int | None = None) -> str:
-    text = " ".join(str("-" if value is None or value == "" else value).split())
-    if width is not None and len(text) > width:
-        text = text[: width - 3] + "..."
-    return text
-
-
 def format_table(reviews: list) -> str:
     """One aligned row per reviewed claim (its latest review), long cells cut."""
     head = ("id", "claim", "final", "machine", "reviewer", "reviewed at", "reviews", "note")
     rows = [head] + [
         (
-            _cell(r.review_id),
-            _cell(r.claim, CLAIM_WIDTH),
-            _cell(r.final_verdict),
-            _cell(r.machine_verdict),
-            _cell(r.reviewer, REVIEWER_WIDTH),
-            _cell(r.created_at),
-            _cell(r.n_reviews),
-            _cell(r.note, NOTE_WIDTH),
+            cell(r.review_id),
+            cell(r.claim, CLAIM_WIDTH),
+            cell(r.final_verdict),
+            cell(r.machine_verdict),
+            cell(r.reviewer, REVIEWER_WIDTH),
+            cell(r.created_at),
+            cell(r.n_reviews),
+            cell(r.note, NOTE_WIDTH),
         )
         for r in reviews
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    right = {0, 6}  # numbers
-    lines = []
-    for row in rows:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))
-        ]
-        lines.append("  ".join(cells).rstrip())
+    lines = table(head, rows[1:], right={0, 6})
     n = len(reviews)
     lines.append(f"{n} reviewed claim{'' if n == 1 else 's'}, each with its latest review.")
     return "\n".join(lines)

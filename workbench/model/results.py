@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .evidence import Evidence, Hit
+from .factchecks import PriorCheck
 
 
 @dataclass
@@ -26,6 +27,8 @@ class CheckResult:
     # why: the rule or aggregator that decided, in words, and the deciding evidence (positions
     # in `evidence`); None for results that were not checked (bad input)
     basis: dict | None = None
+    # fact-checks of (nearly) the same claim, best first: earlier work to reuse (factchecks/)
+    previously_checked: list[PriorCheck] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = {
@@ -35,6 +38,7 @@ class CheckResult:
             "verdict": self.verdict,
             "confidence": self.confidence,
             "confidence_calibrated": self.confidence_calibrated,
+            "previously_checked": [p.to_dict() for p in self.previously_checked],
             "evidence": [e.to_dict() for e in self.evidence],
         }
         if self.basis is not None:
@@ -56,4 +60,5 @@ class CheckResult:
             error=record.get("error"),
             basis=record.get("basis"),
             confidence_calibrated=bool(record.get("confidence_calibrated", False)),
+            previously_checked=[PriorCheck(**p) for p in record.get("previously_checked") or []],
         )

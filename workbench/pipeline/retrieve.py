@@ -38,18 +38,20 @@ class Retriever:
         top_k: int = TOP_K,
         dates: list[str | None] | None = None,
         keep: int | None = None,
+        vectors: np.ndarray | None = None,
     ) -> list[list[Hit]]:
         """Like search(), for several claims with one embedding batch.
 
         keep (>= top_k) returns that many hits per claim, searched exactly as for top_k, so the
         first top_k are the ones search(top_k) gives (evaluation needs a deeper list for
-        recall@k without retrieving twice).
+        recall@k without retrieving twice). vectors: the claims' embeddings, when the caller
+        has them already.
         """
         dates = dates or [None] * len(claims)
         if not claims or self.store.count_sentences() == 0 or top_k <= 0:
             return [[] for _ in claims]
         keep = max(top_k, keep or top_k)
-        queries = self.embedder.encode(list(claims), progress=False)
+        queries = self.embedder.encode(list(claims), progress=False) if vectors is None else vectors
         with self.store.snapshot():  # one committed state, even while documents are added
             return [self._search(c, q, top_k, d, keep) for c, q, d in zip(claims, queries, dates)]
 

@@ -506,6 +506,14 @@ class ReviewStore:
         finally:
             con.close()
 
+    def last_review_id(self) -> int:
+        """The newest review's id (0 when none): a cheap way to see that reviews changed."""
+        con = self._connect()
+        try:
+            return con.execute("SELECT coalesce(max(review_id), 0) FROM review").fetchone()[0]
+        finally:
+            con.close()
+
     def reviewers(self) -> list[str]:
         con = self._connect()
         try:

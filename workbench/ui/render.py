@@ -261,6 +261,37 @@ def sources_html(result: dict | None) -> str:
     )
 
 
+def _safe_url(url: Any) -> str | None:
+    url = str(url or "")
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def prior_checks_html(result: dict | None) -> str:
+    """The "Fact-checked before" panel: earlier fact-checks and reviews of (nearly) this claim,
+    each with its rating, who and when, and a link to the fact-check; "" when there are none."""
+    prior = (result or {}).get("previously_checked") or []
+    if not prior:
+        return ""
+    items = []
+    for match in prior:
+        who = "reviewed in this index" if match.get("origin") == "review" else "fact-checked"
+        by = f" by {esc(match['publisher'])}" if match.get("publisher") else ""
+        when = f" on {esc(match['date'])}" if match.get("date") else ""
+        url = _safe_url(match.get("url"))
+        link = f" · <a href='{esc(url)}' target='_blank' rel='noopener'>open</a>" if url else ""
+        items.append(
+            f"<li><span class='wb-prior-rating'>{esc(match.get('rating') or 'no rating')}</span>"
+            f" “{esc(match.get('claim'))}” <small>{who}{by}{when} · similarity "
+            f"{float(match.get('score') or 0):.2f}{link}</small></li>"
+        )
+    return (
+        f"<div class='wb-prior'><b>Fact-checked before</b> ({len(prior)} similar claim"
+        f"{'s' * (len(prior) != 1)}: reuse the work if it is the same claim)<ul>"
+        + "".join(items)
+        + "</ul></div>"
+    )
+
+
 def message_html(text: str, kind: str = "info") -> str:
     return f"<div class='wb-msg wb-msg-{esc(kind)}'>{esc(text)}</div>"
 

@@ -9,7 +9,14 @@ import gradio as gr
 
 from ...errors import WorkbenchError
 from ..app import ReviewerApp
-from ..render import document_html, message_html, render_result, sources_html, verdict_html
+from ..render import (
+    document_html,
+    message_html,
+    prior_checks_html,
+    render_result,
+    sources_html,
+    verdict_html,
+)
 from . import bind
 
 
@@ -21,6 +28,7 @@ class CheckTab:
     check_btn: Any
     to_review_btn: Any
     verdict: Any
+    prior: Any
     supporting: Any
     conflicting: Any
     neutral: Any
@@ -64,12 +72,18 @@ def check_claim(app: ReviewerApp, claim: str, date: str) -> tuple:
 
 
 def evidence_links(result: dict | None) -> tuple:
-    """For a new result: its Sources list, the evidence picker's choices, an empty document."""
+    """For a new result: its Sources list, the evidence picker's choices, an empty document,
+    and the "Fact-checked before" panel."""
     choices = [
         (f"#{n} · {str(ev.get('sentence') or '')[:80]}", str(n - 1))
         for n, ev in enumerate((result or {}).get("evidence") or [], start=1)
     ]
-    return sources_html(result), gr.update(choices=choices, value=None), ""
+    return (
+        sources_html(result),
+        gr.update(choices=choices, value=None),
+        "",
+        prior_checks_html(result),
+    )
 
 
 def open_evidence(app: ReviewerApp, result: dict | None, pick: str | None) -> str:
@@ -135,6 +149,7 @@ def layout(examples: list[list[str]]) -> CheckTab:
             check_btn = gr.Button("Check", variant="primary", elem_id="check-btn", scale=3)
             to_review_btn = gr.Button("Review this claim →", elem_id="to-review-btn", scale=1)
         verdict = gr.HTML(verdict_html(None), elem_id="verdict")
+        prior = gr.HTML("", elem_id="previously-checked")
         empty = render_result(None)
         with gr.Row(equal_height=False, elem_id="evidence-row", elem_classes="wb-stack-narrow"):
             supporting = gr.HTML(empty[1], elem_id="supporting")
@@ -156,6 +171,7 @@ def layout(examples: list[list[str]]) -> CheckTab:
         check_btn,
         to_review_btn,
         verdict,
+        prior,
         supporting,
         conflicting,
         neutral,
@@ -175,7 +191,7 @@ def wire(app: ReviewerApp, tab: CheckTab, result_state: Any, examples: list[list
     tab.claim.submit(handler, [tab.claim, tab.date], outputs, api_visibility="private")
     # every new result (checked here or opened from the Article tab) refreshes the links
     result_state.change(
-        evidence_links, [result_state], [tab.sources, tab.open_pick, tab.docview],
+        evidence_links, [result_state], [tab.sources, tab.open_pick, tab.docview, tab.prior],
         api_visibility="private",
     )  # fmt: skip
     tab.open_pick.input(

@@ -1055,6 +1055,9 @@ def test_a_read_only_index_can_still_be_read(
         line = result.stderr.strip()
         assert "read-only" in line and "corrupt" not in line and "writable" in line, line
         _one_sentence(line)
+    # fact-checks cannot be matched there (checks go on without them), and say so when asked
+    listing = cli("factchecks", "list", "--index", index)
+    assert listing.exit_code == 1 and "make the index writable" in listing.stderr
     assert (index / "workbench.db").read_bytes() == before
 
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import WorkbenchError
 from ..model.factchecks import PriorCheck
 from .finder import PriorCheckFinder
 from .readers import read_factchecks
@@ -42,8 +43,14 @@ class FactChecks:
 
     def __init__(self, db_path: str | os.PathLike, embedder):
         self.finder = PriorCheckFinder(db_path, embedder)
-        self.store = self.finder.store
         self.embedder = embedder
+
+    @property
+    def store(self):
+        """The fact-check tables (WorkbenchError, one sentence, when they cannot be opened)."""
+        if self.finder.store is None:
+            raise WorkbenchError(self.finder.unavailable)
+        return self.finder.store
 
     def add(self, paths: list[str | os.PathLike]) -> list[ImportReport]:
         """Import each file (FactCheckFileError, one sentence, for a file that cannot be read;

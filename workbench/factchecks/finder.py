@@ -7,10 +7,12 @@ a check pays for a lookup, not for a rebuild. New reviews are pulled into the co
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import numpy as np
 
+from ..errors import WorkbenchError
 from ..model.factchecks import PriorCheck
 from .matching import MATCH_THRESHOLD, ClaimMatcher
 from .store import Collection, FactCheckStore
@@ -24,8 +26,19 @@ class PriorCheckFinder:
     def __init__(self, db_path, embedder, threshold: float = MATCH_THRESHOLD, shown: int = SHOWN):
         from ..reviews.store import ReviewStore
 
-        self.store = FactCheckStore(db_path)
-        self.reviews = ReviewStore(db_path)
+        # why fact-checks cannot be looked up here (a database nobody may write: the tables
+        # cannot be created or brought up to date); checks then go on without them
+        self.unavailable: str | None = None
+        self.store: FactCheckStore | None = None
+        self.reviews = None
+        try:
+            self.store = FactCheckStore(db_path)
+            self.reviews = ReviewStore(db_path)
+        except (sqlite3.Error, WorkbenchError) as exc:
+            self.unavailable = (
+                f"The fact-checks of {db_path} cannot be opened ({exc}); make the index "
+                "writable to import or match fact-checks."
+            )
         self.embedder = embedder
         self.threshold = threshold
         self.shown = shown
@@ -39,6 +52,8 @@ class PriorCheckFinder:
 
     def refresh(self) -> None:
         """Pull new reviews in, then rebuild the matcher if the collection changed."""
+        if self.unavailable:
+            return
         with self._lock:
             last = self.reviews.last_review_id()
             if last != self._reviews_seen:
@@ -60,7 +75,7 @@ class PriorCheckFinder:
 
     def __len__(self) -> int:
         self.refresh()
-        return len(self._collection.ids)
+        return len(self._collection.ids) if self._collection else 0
 
     def find(self, claims: list[str], vectors: np.ndarray | None = None) -> list[list[PriorCheck]]:
         """The fact-checks matching each claim (cosine >= threshold), best first."""

@@ -96,6 +96,10 @@ def test_batch_chart_filters_open_in_review_and_one_progress_bar(page, app, tmp_
     page.get_by_role("option", name="All", exact=True).click()
     page.locator("#batch-filter-text input, #batch-filter-text textarea").first.fill("18:00")
     page.locator("#batch-shown", has_text="Showing 1 of 3").wait_for()
+    # the count is written before the grid redraws: wait for the grid too (a busy machine)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#batch-table [role=row][data-index]').length === 1"
+    )
     (row,) = table_rows(page)
     assert CEASEFIRE_CLAIM in row
     page.locator("#batch-table [data-testid='cell-0-1']").click()

@@ -97,3 +97,25 @@ def shipped_stance_model() -> Path:
             "(the stance-model issue ships it)"
         )
     return DEFAULT_STANCE_PATH
+
+
+def reviewer_app(index: Path, stance_model: Path):
+    """The UI's ReviewerApp over an index, as app.py builds it (handlers are called directly)."""
+    from workbench import Workbench
+    from workbench.ui.app import ReviewerApp
+
+    wb = Workbench.open(index, stance_model=str(stance_model), create=False)
+    return ReviewerApp(wb, index)
+
+
+@pytest.fixture
+def app(seed_index, tiny_stance):
+    """A ReviewerApp on a private seed index with the tiny stance model."""
+    ui = reviewer_app(seed_index, tiny_stance)
+    yield ui
+    ui.wb.close()
+
+
+def no_progress(*args, **kwargs) -> None:
+    """A progress callback that shows nothing."""
+    return None

@@ -13,6 +13,8 @@ from workbench.ui.app import ReviewerApp
 from workbench.ui.render import esc, render_result
 from workbench.ui.tabs import article, review
 
+from .conftest import no_progress, reviewer_app
+
 # A few sentences of our own about the default corpus (the 2023 Karabakh ceasefire).
 ARTICLE = """Fighting around Nagorno-Karabakh stopped after a day of heavy shelling. At least 32 \
 people were killed in the fighting, including seven civilians. What happens next is anyone's guess.
@@ -26,13 +28,10 @@ IMG = "<img src=x onerror=\"window.__xss = 2; alert('img')\">"
 
 @pytest.fixture
 def app(seed_index, shipped_stance_model):
-    wb = Workbench.open(seed_index, stance_model=str(shipped_stance_model), create=False)
-    yield ReviewerApp(wb, seed_index)
-    wb.close()
-
-
-def no_progress(*args, **kwargs) -> None:
-    return None
+    """The shipped stance model, not the tiny one: verdicts are asserted."""
+    ui = reviewer_app(seed_index, shipped_stance_model)
+    yield ui
+    ui.wb.close()
 
 
 def extract(app, text=ARTICLE, file=None, date="", threshold=None):

@@ -5,23 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from workbench import Workbench
-from workbench.ui.app import ReviewerApp
 from workbench.ui.render import CONFIDENCE_BINS, batch_chart_html, batch_counts, confidence_bin
 from workbench.ui.tabs import batch, corpus
 
-from .conftest import SEED_CLAIM
-
-
-@pytest.fixture
-def app(seed_index, tiny_stance):
-    wb = Workbench.open(seed_index, stance_model=str(tiny_stance), create=False)
-    yield ReviewerApp(wb, seed_index)
-    wb.close()
-
-
-def no_progress(*args, **kwargs) -> None:
-    return None
+from .conftest import SEED_CLAIM, no_progress
 
 
 @pytest.fixture

@@ -8,24 +8,12 @@ import json
 
 import pytest
 
-from workbench import Workbench, WorkbenchError
-from workbench.ui.app import ReviewerApp
+from workbench import WorkbenchError
 from workbench.ui.server import serve
 from workbench.ui.tabs import batch, check, corpus, review
 from workbench.ui.uploads import example_claims
 
-from .conftest import SEED_CLAIM
-
-
-@pytest.fixture
-def app(seed_index, tiny_stance):
-    wb = Workbench.open(seed_index, stance_model=str(tiny_stance), create=False)
-    yield ReviewerApp(wb, seed_index)
-    wb.close()
-
-
-def no_progress(*args, **kwargs) -> None:
-    return None
+from .conftest import SEED_CLAIM, no_progress
 
 
 def test_check_handler_renders_the_verdict_and_keeps_the_result(app):

@@ -150,7 +150,7 @@ class Checker:
         retrieved = self.retriever.search_many(
             claims, top_k, [c[2] for c in good], keep=retrieve_k, vectors=vectors
         )
-        prior = self.prior.find(claims, vectors) if self.prior and claims else [[]] * len(good)
+        prior = self.prior.find(claims, vectors) if self.prior and claims else [[] for _ in good]
         hits = [found[:top_k] for found in retrieved]
         probs = self.judge(claims, hits, score_all)
         by_id = {}

@@ -3,10 +3,9 @@ progress bar during a run."""
 
 from __future__ import annotations
 
-import csv
 import re
 
-from ui_helpers import open_tab
+from ui_helpers import open_tab, write_claims
 
 YEREVAN_CLAIM = "Yerevan denies military presence in Karabakh"
 CEASEFIRE_CLAIM = "The ceasefire took effect at 18:00 local time."
@@ -42,13 +41,10 @@ def table_rows(page) -> list[str]:
 
 
 def test_batch_chart_filters_open_in_review_and_one_progress_bar(page, app, tmp_path):
-    claims = tmp_path / "claims.csv"
-    with open(claims, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "claim"])
-        w.writerow(["c1", YEREVAN_CLAIM])
-        w.writerow(["c2", CEASEFIRE_CLAIM])
-        w.writerow(["c3", PENGUIN_CLAIM])
+    claims = write_claims(
+        tmp_path / "claims.csv",
+        [("c1", YEREVAN_CLAIM), ("c2", CEASEFIRE_CLAIM), ("c3", PENGUIN_CLAIM)],
+    )
     open_tab(page, "Batch")
     page.locator("#batch-file input[type=file]").set_input_files(str(claims))
     page.evaluate(COUNT_PROGRESS_JS)

@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from ui_helpers import ROOT, check_claim, evidence_card, open_tab
+from ui_helpers import ROOT, check_claim, evidence_card, open_tab, write_claims
 
 YEREVAN_CLAIM = "Yerevan denies military presence in Karabakh"
 YEREVAN_SENTENCE = "despite Yerevan denying any military presence there"
@@ -199,13 +199,14 @@ def _download_after(page, button: str, file_selector: str) -> bytes:
 
 
 def test_batch_runs_and_results_download(page, tmp_path):
-    claims = tmp_path / "claims.csv"
-    with open(claims, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "claim"])
-        w.writerow(["c1", YEREVAN_CLAIM])
-        w.writerow(["c2", CEASEFIRE_CLAIM])
-        w.writerow(["c3", "Penguins live in the Sahara desert."])
+    claims = write_claims(
+        tmp_path / "claims.csv",
+        [
+            ("c1", YEREVAN_CLAIM),
+            ("c2", CEASEFIRE_CLAIM),
+            ("c3", "Penguins live in the Sahara desert."),
+        ],
+    )
     open_tab(page, "Batch")
     page.locator("#batch-file input[type=file]").set_input_files(str(claims))
     page.locator("#batch-run").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
 import subprocess
@@ -104,3 +105,12 @@ def assert_inert(page) -> None:
     assert page.dialogs == []
     assert page.evaluate("() => window.__xss === undefined")
     assert page.locator("img[src='x'], img[onerror], script:has-text('__xss')").count() == 0
+
+
+def write_claims(path: Path, rows: list[tuple[str, str]]) -> Path:
+    """A claims CSV (id, claim) for the Batch tab."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "claim"])
+        writer.writerows(rows)
+    return path

@@ -59,7 +59,7 @@ class FactChecks:
         for path in paths:
             read = read_factchecks(path)
             added, duplicates = self.store.add(
-                read.factchecks, str(Path(path)), self.finder._embed, self.embedder.name
+                read.factchecks, str(Path(path)), self.finder.embed, self.embedder.name
             )
             reports.append(ImportReport(read.path, added, duplicates, read.problems))
         return reports

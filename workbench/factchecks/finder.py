@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import WorkbenchError
 from ..model.factchecks import PriorCheck
+from ..reviews.store import ReviewStore
 from .matching import MATCH_THRESHOLD, ClaimMatcher
 from .store import Collection, FactCheckStore
 
@@ -24,8 +25,6 @@ class PriorCheckFinder:
     """previously_checked for claims, from one index's fact-check collection and reviews."""
 
     def __init__(self, db_path, embedder, threshold: float = MATCH_THRESHOLD, shown: int = SHOWN):
-        from ..reviews.store import ReviewStore
-
         # why fact-checks cannot be looked up here (a database nobody may write: the tables
         # cannot be created or brought up to date); checks then go on without them
         self.unavailable: str | None = None
@@ -47,7 +46,8 @@ class PriorCheckFinder:
         self._matcher: ClaimMatcher | None = None
         self._reviews_seen: int | None = None
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Fact-check vectors, as the index's embedding model gives them."""
         return self.embedder.encode(texts, progress=False)
 
     def refresh(self) -> None:
@@ -60,14 +60,14 @@ class PriorCheckFinder:
                 self.store.sync_reviews(
                     self.reviews.reviewed_claims(),
                     self.reviews.publisher(),
-                    self._embed,
+                    self.embed,
                     self.embedder.name,
                 )
                 self._reviews_seen = last
             generation = self.store.generation()
             if self._collection is not None and self._collection.generation == generation:
                 return
-            if self.store.reembed(self._embed, self.embedder.name):
+            if self.store.reembed(self.embed, self.embedder.name):
                 generation = self.store.generation()
             collection = self.store.collection(self.embedder.name)
             self._matcher = ClaimMatcher(collection.texts, collection.vectors, self.embedder)

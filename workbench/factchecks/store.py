@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import WorkbenchError
 from ..model.factchecks import FactCheck
+from ..reviews.store import claim_key
 from ..storage.connection import transaction
 from ..storage.migrations import migrate_component
 from .matching import fact_check_text
@@ -41,7 +42,7 @@ class StoredFactCheck:
     def to_dict(self) -> dict:
         return {
             "id": self.id,
-            **self.factcheck.__dict__,
+            **asdict(self.factcheck),
             "origin": self.origin,
             "source": self.source,
             "added_at": self.added_at,
@@ -358,6 +359,4 @@ class FactCheckStore:
 
 
 def _review_hash(review) -> str:
-    from ..reviews.store import claim_key
-
     return "review:" + hashlib.sha256(claim_key(review.claim).encode("utf-8")).hexdigest()

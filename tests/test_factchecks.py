@@ -140,6 +140,25 @@ def test_import_dedups_and_a_reworded_claim_finds_its_factcheck(wb, tmp_path):
     assert wb.check("The new bridge cost forty million euros").previously_checked == []
 
 
+def test_a_copy_with_other_quotes_is_shown_once_and_another_desk_beside_it(wb, tmp_path):
+    original = {**TROOPS, "claimReviewed": 'Armenia says it has "no troops" in Nagorno-Karabakh.'}
+    copy = {
+        **original,
+        "claimReviewed": "Armenia says it has \u2018no troops\u2019 in Nagorno-Karabakh.",
+    }
+    wb.factchecks.add([write(tmp_path / "a.json", json.dumps(original))])
+    wb.factchecks.add([write(tmp_path / "b.json", json.dumps(copy))])
+    assert len(wb.factchecks.list()) == 2  # both stay in the collection, as imported
+    found = wb.check(REWORDED).previously_checked
+    assert [p.claim for p in found] == [original["claimReviewed"]]  # the first imported
+    other_desk = {**copy, "publisher": {"name": "Other Desk"}, "author": None, "url": None}
+    wb.factchecks.add([write(tmp_path / "c.json", json.dumps(other_desk))])
+    assert {p.publisher for p in wb.check(REWORDED).previously_checked} == {
+        "Example Checks",
+        "Other Desk",
+    }
+
+
 def test_a_saved_review_joins_the_collection(wb):
     assert wb.check(REWORDED).previously_checked == []
     reviews = ReviewStore(wb.db_path)

@@ -109,3 +109,22 @@ def test_cli_bad_data_folder_is_one_sentence(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: No CLEF 2020 Task 2 data")
     assert "Traceback" not in result.output and result.stderr.count("\n") == 1
+
+
+def test_copies_of_one_fact_check_are_ranked_once_as_the_first(embedder):
+    from workbench.factchecks.matching import ClaimMatcher, same_factcheck_key
+
+    texts = [
+        'Drinking "bleach" cures the flu.',  # the first copy
+        "A shark swam down a flooded highway in Houston.",
+        "Drinking \u2018bleach\u2019  cures the FLU.",  # a copy: other quotes, case and spacing
+        "Carrots give people night vision.",
+    ]
+    matcher = ClaimMatcher(texts, embedder.encode(texts), embedder)
+    ranked = [m.index for m in matcher.rank(["does bleach cure the flu"], k=4)[0]]
+    assert ranked[0] == 0 and 2 not in ranked and sorted(ranked) == [0, 1, 3]
+    # the same text rated by another publisher is another fact-check, shown as well
+    keys = [same_factcheck_key(t, "False", "Desk A") for t in texts]
+    keys[2] = same_factcheck_key(texts[2], "False", "Desk B")
+    matcher = ClaimMatcher(texts, embedder.encode(texts), embedder, keys=keys)
+    assert {0, 2} <= {m.index for m in matcher.rank(["does bleach cure the flu"], k=4)[0]}

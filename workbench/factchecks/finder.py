@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import WorkbenchError
 from ..model.factchecks import PriorCheck
 from ..reviews.store import ReviewStore
-from .matching import MATCH_THRESHOLD, ClaimMatcher
+from .matching import MATCH_THRESHOLD, ClaimMatcher, same_factcheck_key
 from .store import Collection, FactCheckStore
 
 SHOWN = 3  # matches reported per claim at most
@@ -70,7 +70,13 @@ class PriorCheckFinder:
             if self.store.reembed(self.embed, self.embedder.name):
                 generation = self.store.generation()
             collection = self.store.collection(self.embedder.name)
-            self._matcher = ClaimMatcher(collection.texts, collection.vectors, self.embedder)
+            keys = [
+                same_factcheck_key(text, r.factcheck.rating, r.factcheck.publisher, r.factcheck.url)
+                for text, r in zip(collection.texts, collection.rows)
+            ]
+            self._matcher = ClaimMatcher(
+                collection.texts, collection.vectors, self.embedder, keys=keys
+            )
             self._collection = collection
 
     def __len__(self) -> int:

@@ -7,8 +7,11 @@ mean-pooled, normalised embeddings, on ClaimBuster crowdsourced.csv without the 
 debates (the recipe's debate_split). Every sixth of the run it scores the validation debates and
 keeps the checkpoint with the best F1 (and its threshold) in --out.pt. The evaluation-only sets
 (ClaimBuster groundtruth, CheckThat! 2024 dev-test) are scored once, with that checkpoint and
-threshold, at the end; JSON to stdout and --out.json. About 40 minutes on 2 busy cores (fp32;
-bf16 autocast was far slower here). Nothing of it is shipped: see docs/evaluation.md.
+threshold, at the end; JSON to stdout and --out.json, every sentence's score (validation and
+evaluation sets) to --out.scores.npz for benchmarks/checkworthy_ensemble.py. Batches are
+grouped by length (shuffled within chunks of 50 batches): all 6 layers, 2 epochs took 13
+minutes on 2 cores (fp32; bf16 autocast was far slower here). Nothing of it is shipped: see
+docs/evaluation.md.
 """
 
 import argparse
@@ -32,6 +35,7 @@ p.add_argument("--batch", type=int, default=32)
 p.add_argument("--max-len", type=int, default=64)
 p.add_argument("--bf16", action="store_true")
 p.add_argument("--full", action="store_true", help="train on all rows (no validation)")
+p.add_argument("--threshold", type=float, default=0.5, help="with --full: the decision threshold")
 p.add_argument("--out", default=".train/cw/run")
 p.add_argument("--speed", action="store_true")
 a = p.parse_args()
@@ -108,8 +112,14 @@ log = []
 enc.train()
 while step < steps:
     order = rng.permutation(len(X))
-    for i in range(0, len(order) - a.batch + 1, a.batch):
-        idx = order[i : i + a.batch]
+    chunk = a.batch * 50
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda j: len(X[j]))
+        batches += [part[i : i + a.batch] for i in range(0, len(part) - a.batch + 1, a.batch)]
+    rng.shuffle(batches)
+    for idx in batches:
+        idx = np.array(idx)
         logits = forward([X[j] for j in idx])
         loss = torch.nn.functional.binary_cross_entropy_with_logits(
             logits, torch.tensor(y[idx]), pos_weight=pos_weight
@@ -140,17 +150,22 @@ while step < steps:
                 )
         if step >= steps:
             break
-if a.full:
+if a.full:  # the last step, scored at --threshold (a split run's validation threshold)
     torch.save({"enc": enc.state_dict(), "head": head.state_dict()}, a.out + ".pt")
+    best = (None, a.threshold)
+    res, saved = {"args": vars(a)}, {}
 else:
     ck = torch.load(a.out + ".pt")
     enc.load_state_dict(ck["enc"])
     head.load_state_dict(ck["head"])
     res = {"val_best": best, "log": log, "args": vars(a)}
-    for s_ in evaluation_sets(a.data):
-        sc = scores(s_.texts)
-        res[s_.name] = dict(
-            zip(["f1", "precision", "recall"], map(float, f1_at(sc, s_.labels, best[1])))
-        )
-    print(json.dumps(res, indent=1))
-    open(a.out + ".json", "w").write(json.dumps(res, indent=1))
+    saved = {"val": scores(vx)}
+for s_ in evaluation_sets(a.data):
+    sc = scores(s_.texts)
+    saved[s_.name] = sc
+    res[s_.name] = dict(
+        zip(["f1", "precision", "recall"], map(float, f1_at(sc, s_.labels, best[1])))
+    )
+np.savez(a.out + ".scores.npz", **saved)
+print(json.dumps(res, indent=1))
+open(a.out + ".json", "w").write(json.dumps(res, indent=1))

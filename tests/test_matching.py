@@ -68,7 +68,10 @@ def test_release_formats_are_read(release):
 
 def test_tweets_are_cleaned():
     assert clean_tweet("A #Shark on @realDonaldTrump's road https://t.co/x") == (
-        "A Shark on realDonaldTrump's road"
+        "A Shark on realDonaldTrump real Donald Trump's road"
+    )
+    assert clean_tweet("#DeepStateFiles by @BetoORourke #Vote2020") == (
+        "DeepStateFiles Deep State Files by BetoORourke Beto O Rourke Vote2020 Vote 2020"
     )
     assert clean_tweet("Moon fake — Some One (@someone) May 1, 2020") == "Moon fake"
     assert fact_check_text("Carrots help.", "Do Carrots Help?") == "Carrots help. Do Carrots Help?"

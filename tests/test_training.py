@@ -228,3 +228,31 @@ def test_precision_auto_follows_the_hardware():
     native = "avx512_bf16" in flags or "amx_bf16" in flags
     assert resolve_precision("auto") == ("bf16" if native else "fp32")
     assert resolve_precision("fp32") == "fp32"
+
+
+def test_weights_are_averaged_tensor_by_tensor(tmp_path):
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from workbench.training.card import _stage_section
+    from workbench.training.checkpoint import average_weights, read_weights
+
+    own, other = tmp_path / "own", tmp_path / "other"
+    own.mkdir(), other.mkdir()
+    save_file(
+        {"w": torch.tensor([1.0, 3.0]).half(), "ids": torch.tensor([7])}, own / "model.safetensors"
+    )
+    save_file(
+        {"w": torch.tensor([3.0, 5.0]).half(), "ids": torch.tensor([9])},
+        other / "model.safetensors",
+    )
+    average_weights(own, read_weights(other), 0.25)
+    mixed = load_file(str(own / "model.safetensors"))
+    assert mixed["w"].dtype == torch.float16 and mixed["w"].tolist() == [1.5, 3.5]
+    assert mixed["ids"].tolist() == [7]  # integer tensors are not averaged
+    save_file({"v": torch.zeros(2)}, other / "model.safetensors")
+    with pytest.raises(SystemExit, match="different tensors"):
+        average_weights(own, read_weights(other), 0.5)
+    stage4 = {"recipe": {**vars(recipe_for(4)), "sizes": {}}, "result": {"averaged_with_init": 0.5}}
+    assert "averaged with the stage-3 model's, 50% of them" in _stage_section(stage4)
+    assert recipe_for(4).average_with_init == 0.5 and recipe_for(3).average_with_init == 0.0

@@ -24,11 +24,17 @@ def _stage_section(facts: dict) -> str:
         if result.get("temperature")
         else ""
     )
+    averaged = (
+        f" The weights were then averaged with {start}'s, {result['averaged_with_init']:.0%} of "
+        "them, tensor by tensor (a model soup); eval-stance below measures the average."
+        if result.get("averaged_with_init")
+        else ""
+    )
     return f"""## Stage {recipe["stage"]}
 
 Started from {start}; {result.get("train_pairs")} training pairs, {result.get("train_minutes")}
 minutes on {result.get("device")}; best validation accuracy {result.get("valid_accuracy", 0):.4f}
-at step {result.get("step")} of {result.get("steps_planned")}.{calibrated}
+at step {result.get("step")} of {result.get("steps_planned")}.{calibrated}{averaged}
 
 | set | pairs | source, licence |
 |---|---:|---|

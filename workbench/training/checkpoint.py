@@ -57,3 +57,29 @@ def save_model(model, tokenizer, out_dir: Path, max_length: int) -> None:
             p.unlink() if p.is_file() else p.rmdir()
         out_dir.rmdir()
     tmp.rename(out_dir)
+
+
+def read_weights(folder: str | Path) -> dict:
+    """The tensors of a model folder's model.safetensors (to average with later)."""
+    from safetensors.torch import load_file
+
+    return load_file(str(Path(folder) / "model.safetensors"))
+
+
+def average_weights(out_dir: Path, other: dict, other_share: float) -> None:
+    """Replace out_dir's weights by (1 - other_share) * its own + other_share * other's, tensor by
+    tensor (a "model soup", Wortsman et al. 2022): two models of one lineage, averaged, keep much
+    of what each learnt and lose less of what the other knew than either alone."""
+    from safetensors.torch import load_file, save_file
+
+    path = out_dir / "model.safetensors"
+    own = load_file(str(path))
+    if own.keys() != other.keys():
+        raise SystemExit(f"{out_dir} and the model to average with have different tensors.")
+    mixed = {
+        name: ((1 - other_share) * t.float() + other_share * other[name].float()).to(t.dtype)
+        if t.is_floating_point()
+        else t
+        for name, t in own.items()
+    }
+    save_file(mixed, str(path), metadata={"format": "pt"})

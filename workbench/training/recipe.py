@@ -30,6 +30,9 @@ class Recipe:
     # "best": the checkpoint with the best validation accuracy; "last": the end of the run (when
     # the mix teaches what the stage-1 validation split does not measure, e.g. one-fact swaps).
     keep: str = "best"
+    # Share of the --init model's weights averaged into the stage's final weights (0 = none):
+    # the weights of both, tensor by tensor, after training and calibration (checkpoint.py).
+    average_with_init: float = 0.0
     # Pairs drawn from each set (None = all of it).
     sizes: dict[str, int | None] = field(
         default_factory=lambda: {
@@ -145,22 +148,31 @@ def _stage4() -> Recipe:
         normalize_numbers=True,
         verdict_holdout=0.1,
         keep="last",
+        average_with_init=0.5,
     )
+    # The first stage-4 run (62,045 pairs) gained on SICK (0.553 vs 0.534) and the contrast set
+    # (0.613 vs 0.560) but drifted from plain NLI: validation 0.731 vs 0.745. The second keeps
+    # the swaps and gives SNLI, counterfactual SNLI, MultiNLI and FEVER RTE back their stage-1
+    # shares, so the one-fact swaps are about a fifth of the mix instead of a third; it still
+    # lost a little on FEVER-Symmetric (0.729 vs 0.732) and validation (0.739 vs 0.746), so its
+    # weights are averaged half and half with stage 3's: that beat stage 3 on every set of
+    # eval-stance and on FEVER end to end, not on Climate-FEVER end to end, so stage 3 is still
+    # the one shipped (docs/stance-model.md, "Stage 4 runs").
     recipe.sizes = {
         "fever_supports": 9000,
-        "fever_refutes": 6000,
-        "fever_nei_retrieved": 4000,
+        "fever_refutes": 7000,
+        "fever_nei_retrieved": 5000,
         "fever_hard_neutral": 5000,
-        "fever_rte": 1500,
-        "snli": 2000,
-        "snli_cad": 2000,
-        "taxinli_mnli": 4000,
-        "conjnli": 1000,
+        "fever_rte": 3000,
+        "snli": 5000,
+        "snli_cad": 4000,
+        "taxinli_mnli": 8000,
+        "conjnli": 1500,
         "breaking_nli": 0,
         "aug_negated": 6000,
         "aug_affirmed": 1500,
-        "aug_contrast": 16000,
+        "aug_contrast": 12000,
         "aug_roles": 4000,
-        "aug_paraphrase": 5000,
+        "aug_paraphrase": 4000,
     }
     return recipe

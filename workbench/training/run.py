@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..pipeline.numbers import normalize_numbers
 from .card import write_card
+from .checkpoint import average_weights, read_weights
 from .data import Pair
 from .mix import load_or_build
 from .recipe import recipe_for
@@ -52,7 +53,13 @@ def run(
         previous = json.loads(card.read_text(encoding="utf-8")) if card.exists() else None
     if recipe.normalize_numbers:  # as StanceModel does at check time
         train_pairs, valid_pairs = normalized(train_pairs), normalized(valid_pairs)
+    # read before training: --out may be the --init folder itself
+    init_weights = read_weights(init) if recipe.average_with_init else None
     result = train(train_pairs, valid_pairs, out_dir, recipe, base_path, max_minutes, log, init)
+    if init_weights is not None:
+        average_weights(out_dir, init_weights, recipe.average_with_init)
+        log(f"weights averaged with {init}'s ({recipe.average_with_init:.0%} of them)")
+        result["averaged_with_init"] = recipe.average_with_init
     result["train_pairs"], result["valid_pairs"] = len(train_pairs), len(valid_pairs)
     write_card(
         out_dir,

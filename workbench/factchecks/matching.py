@@ -81,9 +81,11 @@ def fact_check_text(claim: str, title: str | None = None) -> str:
 def same_factcheck_key(text: str, *details: str | None) -> str:
     """What makes two fact-checks the same one: their text up to quotation marks, case and
     spacing, and the same rating, publisher and url (details). Copies are shown once."""
-    parts = [_SPACE.sub(" ", _QUOTES.sub("'", part or "")).strip().casefold() for part in
-             (text, *details)]  # fmt: skip
-    return "\x1f".join(parts)
+    plain = (
+        _SPACE.sub(" ", _QUOTES.sub("'", part or "")).strip().casefold()
+        for part in (text, *details)
+    )
+    return "\x1f".join(plain)
 
 
 def _words(text: str) -> list[str]:

@@ -129,7 +129,7 @@ def _stage4() -> Recipe:
     """Stage 4 (weights v3): continue from stage 3 with many one-fact swaps and format paraphrases.
 
     Stage 3 still called claims with swapped roles, entities, numbers or directions "supports"
-    and read "3500" against "3,500" as a conflict. Here about a third of the mix is one-fact
+    and read "3500" against "3,500" as a conflict. Here about a fifth of the mix is one-fact
     swaps (refutes) drawn from all FEVER SUPPORTS claims, paraphrased numbers and durations keep
     their label, numbers are written one way on both sides (as the pipeline does), and the
     negation-symmetric and hard-neutral pairs of stage 3 stay in. bf16 autocast on CPUs that

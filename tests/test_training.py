@@ -213,10 +213,19 @@ def test_verdict_holdout_is_stable_and_about_its_share():
     assert in_verdict_holdout(held[0].upper(), 0.1)
 
 
-def test_stage4_keeps_the_verdict_holdout_out_of_its_mix():
-    recipe = recipe_for(4)
+@pytest.mark.parametrize("stage", [4, 5])
+def test_stages_4_and_5_keep_the_verdict_holdout_out_of_their_mix(stage):
+    recipe = recipe_for(stage)
+    assert recipe.stage == stage
     assert recipe.verdict_holdout > 0 and recipe.normalize_numbers
     assert recipe.sizes["aug_roles"] and recipe.sizes["aug_paraphrase"]
+
+
+def test_stage5_is_stage4_again_on_a_fresh_draw():
+    four, five = recipe_for(4), recipe_for(5)
+    assert five.sizes == four.sizes and five.learning_rate == four.learning_rate
+    assert five.sample_seed != four.sample_seed
+    assert five.seed == four.seed  # the validation split stays the same
 
 
 def test_precision_auto_follows_the_hardware():

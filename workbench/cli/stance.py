@@ -57,19 +57,20 @@ def data_options(data_help: str, pairs_help: str):
 )
 @click.option(
     "--stage",
-    type=click.IntRange(1, 4),
+    type=click.IntRange(1, 5),
     default=1,
     show_default=True,
     help="1: fine-tune the base; 2: continue from --init, debiased; 3: continue from --init "
     "with negation-symmetric, contrastive and hard-neutral pairs, calibrated; 4: continue from "
-    "--init with one-fact swaps and number paraphrases, bf16 where the CPU has it (model card).",
+    "--init with one-fact swaps and number paraphrases, bf16 where the CPU has it; 5: stage 4's "
+    "recipe again from the stage-4 model on a fresh draw (model card).",
 )
 @click.option(
     "--init",
     "init_dir",
     default=None,
     type=click.Path(file_okay=False),
-    help="Model folder of the previous stage, that stages 2 and 3 continue from.",
+    help="Model folder of the previous stage, that stages 2 to 5 continue from.",
 )
 def train_stance(data_dir, out_dir, pairs_dir, max_minutes, base, stage, init_dir) -> None:
     """Train the stance model (3-way NLI cross-encoder) from public NLI / FEVER data."""

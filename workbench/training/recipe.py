@@ -81,6 +81,8 @@ def recipe_for(stage: int) -> Recipe:
         return _stage3()
     if stage == 4:
         return _stage4()
+    if stage == 5:
+        return _stage5()
     recipe = Recipe(stage=2, sample_seed=14, debias="poe", learning_rate=3e-5)
     # Stage 1 over-called "refutes" on related-but-neutral pairs: more neutral retrieval pairs,
     # and no Breaking NLI (it teaches "one word swapped = contradiction").
@@ -175,4 +177,18 @@ def _stage4() -> Recipe:
         "aug_roles": 4000,
         "aug_paraphrase": 4000,
     }
+    return recipe
+
+
+def _stage5() -> Recipe:
+    """Stage 5: the stage-4 recipe once more, from the stage-4 result (--init), on a fresh draw.
+
+    Training and then averaging with the starting weights moved every eval-stance row a little
+    the right way in stage 4; a second round from there, with pairs the first did not draw,
+    tests whether the gains add up. Same mix, same hyper-parameters, averaged half and half with
+    its --init at the end.
+    """
+    recipe = _stage4()
+    recipe.stage = 5
+    recipe.sample_seed = 17
     return recipe

@@ -1,0 +1,97 @@
+"""WiSE-FT for check-worthiness: the fine-tuned MiniLM averaged with the pre-trained one.
+
+    python benchmarks/checkworthy_wise_ft.py --split .train/cw/l6.pt --full .train/cw/l6full.pt
+
+Robust fine-tuning (Wortsman et al., 2022): the weights of a fine-tuned model averaged with those
+of the model it started from often keep the fine-tuned accuracy in distribution and the
+pre-trained model's robustness out of it. Here the starting point is the bundled MiniLM with a
+logistic-regression head fitted on its frozen embeddings (balanced classes, the same rows), and
+the fine-tuned one a checkpoint of benchmarks/checkworthy_finetune.py; encoder and head are
+averaged at --alpha (0.5: the paper's default and the stance soup's, not tuned). The threshold
+is the best F1 on the validation debates of the --split run; the evaluation sets are scored once
+with the split model and with the --full one (trained on every row). Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+from _common import ROOT
+
+
+def main() -> None:
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sklearn.linear_model import LogisticRegression
+
+    from workbench.checkworthy.data import debate_split, evaluation_sets, training_set
+    from workbench.checkworthy.metrics import best_threshold, positive_class_scores
+    from workbench.pipeline.embed import default_model_path
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(ROOT.parent / "shared/data/checkworthy"))
+    parser.add_argument("--split", required=True, help="checkpoint of a validation-split run")
+    parser.add_argument("--full", help="checkpoint of a --full run (every row)")
+    parser.add_argument("--alpha", type=float, default=0.5, help="share of the fine-tuned weights")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+
+    model = SentenceTransformer(default_model_path(), device="cpu")
+    encoder, tokenizer = model[0].auto_model, model[0].tokenizer
+    encoder.eval()
+    pretrained = {k: v.clone() for k, v in encoder.state_dict().items()}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        """Mean-pooled, normalised, max 64 tokens: as checkworthy_finetune.py trains them."""
+        out = []
+        with torch.no_grad():
+            for i in range(0, len(texts), 128):
+                batch = tokenizer(texts[i : i + 128], padding=True, truncation=True,
+                                  max_length=64, return_tensors="pt")  # fmt: skip
+                hidden = encoder(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).float()
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+                out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
+        return np.concatenate(out)
+
+    data = training_set(args.data)
+    train_rows, validation_rows = debate_split(data)
+    labels = np.array(data.labels)
+    frozen = embed(data.texts)
+    evaluation = evaluation_sets(args.data)
+    report: dict = {"alpha": args.alpha}
+    runs = [("split", train_rows, args.split)] + ([("full", None, args.full)] if args.full else [])
+    threshold = None
+    for run, rows, checkpoint in runs:
+        rows = list(range(len(labels))) if rows is None else rows
+        head = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
+        head.fit(frozen[rows] * 10, labels[rows])
+        tuned = torch.load(checkpoint)
+        a = args.alpha
+        encoder.load_state_dict({
+            k: (1 - a) * v.float() + a * tuned["enc"][k].float() if v.is_floating_point() else v
+            for k, v in pretrained.items()
+        })  # fmt: skip
+        start = torch.tensor(head.coef_, dtype=torch.float32), torch.tensor(head.intercept_)
+        weight = (1 - a) * start[0] + a * tuned["head"]["weight"]
+        bias = (1 - a) * start[1].float() + a * tuned["head"]["bias"]
+
+        def score(texts: list[str], weight=weight, bias=bias) -> np.ndarray:
+            logits = torch.tensor(embed(texts)) * 10 @ weight.T + bias
+            return torch.sigmoid(logits).view(-1).numpy()
+
+        if threshold is None:
+            gold = [data.labels[i] for i in validation_rows]
+            found = score([data.texts[i] for i in validation_rows])
+            threshold = float(best_threshold(gold, found))
+            report["threshold"] = threshold
+            report["validation"] = positive_class_scores(gold, found, threshold)
+        report[run] = {s.name: positive_class_scores(s.labels, score(s.texts), threshold)
+                       for s in evaluation}  # fmt: skip
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

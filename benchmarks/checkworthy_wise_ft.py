@@ -29,6 +29,7 @@ def main() -> None:
     from workbench.checkworthy.data import debate_split, evaluation_sets, training_set
     from workbench.checkworthy.metrics import best_threshold, positive_class_scores
     from workbench.pipeline.embed import default_model_path
+    from workbench.training.checkpoint import average_tensors
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared/data/checkworthy"))
@@ -69,14 +70,13 @@ def main() -> None:
         head = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
         head.fit(frozen[rows] * 10, labels[rows])
         tuned = torch.load(checkpoint)
-        a = args.alpha
-        encoder.load_state_dict({
-            k: (1 - a) * v.float() + a * tuned["enc"][k].float() if v.is_floating_point() else v
-            for k, v in pretrained.items()
-        })  # fmt: skip
-        start = torch.tensor(head.coef_, dtype=torch.float32), torch.tensor(head.intercept_)
-        weight = (1 - a) * start[0] + a * tuned["head"]["weight"]
-        bias = (1 - a) * start[1].float() + a * tuned["head"]["bias"]
+        encoder.load_state_dict(average_tensors(pretrained, tuned["enc"], args.alpha))
+        start = {
+            "weight": torch.tensor(head.coef_, dtype=torch.float32),
+            "bias": torch.tensor(head.intercept_, dtype=torch.float32),
+        }
+        mixed = average_tensors(start, tuned["head"], args.alpha)
+        weight, bias = mixed["weight"], mixed["bias"]
 
         def score(texts: list[str], weight=weight, bias=bias) -> np.ndarray:
             logits = torch.tensor(embed(texts)) * 10 @ weight.T + bias

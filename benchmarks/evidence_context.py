@@ -19,8 +19,6 @@ from __future__ import annotations
 import os
 import sys
 
-import numpy as np
-
 MODES = ("previous", "neighbours")
 
 
@@ -34,28 +32,22 @@ def premise(hit, mode: str) -> str:
 
 
 def main() -> None:
+    from dataclasses import replace
+
     from workbench import checking
     from workbench.cli.main import main as workbench
-    from workbench.pipeline.verdict import relevance_weight
 
     mode = os.environ.get("CONTEXT", "")
     if mode not in MODES:
         sys.exit(f"Set CONTEXT to one of {', '.join(MODES)}; got {mode!r}.")
+    judge = checking.Checker.judge
 
-    def judge(self, claims, hits, score_all):  # Checker.judge, reading premise() instead
-        wanted = [
-            (i, j)
-            for i, found in enumerate(hits)
-            for j, hit in enumerate(found)
-            if score_all or relevance_weight(hit.relevance, self.params) > 0
-        ]
-        scored = self.stance.predict([(premise(hits[i][j], mode), claims[i]) for i, j in wanted])
-        out = [np.full((len(found), 3), np.nan, dtype=np.float32) for found in hits]
-        for (i, j), row in zip(wanted, scored):
-            out[i][j] = row
-        return out
+    def judge_in_context(self, claims, hits, score_all):
+        """Checker.judge, given each hit with premise() in place of its sentence."""
+        hits = [[replace(hit, sentence=premise(hit, mode)) for hit in found] for found in hits]
+        return judge(self, claims, hits, score_all)
 
-    checking.Checker.judge = judge
+    checking.Checker.judge = judge_in_context
     sys.argv = ["workbench", *sys.argv[1:]]
     workbench()
 

@@ -66,6 +66,17 @@ def read_weights(folder: str | Path) -> dict:
     return load_file(str(Path(folder) / "model.safetensors"))
 
 
+def average_tensors(own: dict, other: dict, other_share: float) -> dict:
+    """(1 - other_share) * own + other_share * other, tensor by tensor, in own's dtypes; integer
+    tensors (position ids) are own's. Both must hold the same tensor names."""
+    return {
+        name: ((1 - other_share) * t.float() + other_share * other[name].float()).to(t.dtype)
+        if t.is_floating_point()
+        else t
+        for name, t in own.items()
+    }
+
+
 def average_weights(out_dir: Path, other: dict, other_share: float) -> None:
     """Replace out_dir's weights by (1 - other_share) * its own + other_share * other's, tensor by
     tensor (a "model soup", Wortsman et al. 2022): two models of one lineage, averaged, keep much
@@ -76,10 +87,4 @@ def average_weights(out_dir: Path, other: dict, other_share: float) -> None:
     own = load_file(str(path))
     if own.keys() != other.keys():
         raise SystemExit(f"{out_dir} and the model to average with have different tensors.")
-    mixed = {
-        name: ((1 - other_share) * t.float() + other_share * other[name].float()).to(t.dtype)
-        if t.is_floating_point()
-        else t
-        for name, t in own.items()
-    }
-    save_file(mixed, str(path), metadata={"format": "pt"})
+    save_file(average_tensors(own, other, other_share), str(path), metadata={"format": "pt"})

@@ -22,8 +22,9 @@ import numpy as np
 from _common import ROOT
 
 from workbench.checkworthy.data import debate_split, evaluation_sets, training_set
+from workbench.checkworthy.head import HeadModel
 from workbench.checkworthy.metrics import best_threshold, positive_class_scores
-from workbench.checkworthy.model import CheckworthyModel, load_model
+from workbench.checkworthy.model import load_model
 from workbench.checkworthy.recipe import (
     VALIDATION_SHARE,
     cached_embeddings,
@@ -57,7 +58,7 @@ def main() -> None:
     embeddings = cached_embeddings(data.texts, embedder, cache)
     train_rows, validation_rows = debate_split(data, VALIDATION_SHARE)
     split_head = fit_head(data.subset(train_rows, "train"), embeddings[train_rows])
-    probe = CheckworthyModel(model_config(embedder, 0.5, data_dir, len(train_rows)), split_head)
+    probe = HeadModel(model_config(embedder, 0.5, data_dir, len(train_rows)), split_head)
     probe.embedder = embedder
     labels = np.array([data.labels[i] for i in validation_rows])
     head_validation = probe.score(

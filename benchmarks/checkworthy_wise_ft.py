@@ -23,12 +23,11 @@ from _common import ROOT
 
 def main() -> None:
     import torch
-    from sentence_transformers import SentenceTransformer
     from sklearn.linear_model import LogisticRegression
 
     from workbench.checkworthy.data import debate_split, evaluation_sets, training_set
+    from workbench.checkworthy.fine_tuned import FineTunedScorer
     from workbench.checkworthy.metrics import best_threshold, positive_class_scores
-    from workbench.pipeline.embed import default_model_path
     from workbench.training.checkpoint import average_tensors
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -39,28 +38,22 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(2)
 
-    model = SentenceTransformer(default_model_path(), device="cpu")
-    encoder, tokenizer = model[0].auto_model, model[0].tokenizer
-    encoder.eval()
-    pretrained = {k: v.clone() for k, v in encoder.state_dict().items()}
+    scorer = FineTunedScorer.from_bundled(max_length=64, pooled_scale=10.0)
+    pretrained = {k: v.clone() for k, v in scorer.stored_tensors().items()}
 
-    def embed(texts: list[str]) -> np.ndarray:
-        """Mean-pooled, normalised, max 64 tokens: as checkworthy_finetune.py trains them."""
-        out = []
-        with torch.no_grad():
-            for i in range(0, len(texts), 128):
-                batch = tokenizer(texts[i : i + 128], padding=True, truncation=True,
-                                  max_length=64, return_tensors="pt")  # fmt: skip
-                hidden = encoder(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).float()
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-                out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        return np.concatenate(out)
+    def fine_tuned(checkpoint: str) -> dict:
+        """A checkpoint's layers and head, in the layout of FineTunedScorer.stored_tensors (runs
+        of an earlier version of checkworthy_finetune.py saved the whole encoder)."""
+        saved = torch.load(checkpoint)
+        if "enc" not in saved:
+            return saved
+        layers = {k: v for k, v in saved["enc"].items() if k in pretrained}
+        return layers | {f"head.{k}": v for k, v in saved["head"].items()}
 
     data = training_set(args.data)
     train_rows, validation_rows = debate_split(data)
     labels = np.array(data.labels)
-    frozen = embed(data.texts)
+    frozen = scorer.embeddings(data.texts).astype(np.float32)  # as the head was fitted
     evaluation = evaluation_sets(args.data)
     report: dict = {"alpha": args.alpha}
     runs = [("split", train_rows, args.split)] + ([("full", None, args.full)] if args.full else [])
@@ -69,18 +62,12 @@ def main() -> None:
         rows = list(range(len(labels))) if rows is None else rows
         head = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
         head.fit(frozen[rows] * 10, labels[rows])
-        tuned = torch.load(checkpoint)
-        encoder.load_state_dict(average_tensors(pretrained, tuned["enc"], args.alpha))
-        start = {
-            "weight": torch.tensor(head.coef_, dtype=torch.float32),
-            "bias": torch.tensor(head.intercept_, dtype=torch.float32),
+        start = pretrained | {
+            "head.weight": torch.tensor(head.coef_, dtype=torch.float32),
+            "head.bias": torch.tensor(head.intercept_, dtype=torch.float32),
         }
-        mixed = average_tensors(start, tuned["head"], args.alpha)
-        weight, bias = mixed["weight"], mixed["bias"]
-
-        def score(texts: list[str], weight=weight, bias=bias) -> np.ndarray:
-            logits = torch.tensor(embed(texts)) * 10 @ weight.T + bias
-            return torch.sigmoid(logits).view(-1).numpy()
+        scorer.load_stored(average_tensors(start, fine_tuned(checkpoint), args.alpha))
+        score = scorer.score
 
         if threshold is None:
             gold = [data.labels[i] for i in validation_rows]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from workbench.checkworthy.data import (
     LabelledSet,
+    debate_folds,
     debate_split,
     read_checkthat,
     read_claimbuster,
@@ -66,6 +67,22 @@ def test_debate_split_never_splits_a_debate():
     assert sorted(train + validation) == list(range(700))
     assert not {groups[i] for i in train} & {groups[i] for i in validation}
     assert validation and train
+
+
+def test_debate_folds_keep_debates_whole_and_balance_sizes():
+    groups = [f"debate{i % 11}" for i in range(1100)] + ["big"] * 300
+    data = LabelledSet("x", [str(i) for i in range(1400)], [i % 2 for i in range(1400)], groups)
+    folds = debate_folds(data, 5)
+    assert set(folds) == {0, 1, 2, 3, 4}
+    for debate in set(groups):
+        assert len({f for f, g in zip(folds, groups) if g == debate}) == 1
+    sizes = [folds.count(f) for f in range(5)]
+    assert max(sizes) == 300 and min(sizes) >= 200  # the big debate alone, the rest near equal
+    assert debate_folds(data, 5) == folds  # no seed, no row order
+    reordered = LabelledSet("y", data.texts[::-1], data.labels[::-1], groups[::-1])
+    assert debate_folds(reordered, 5) == folds[::-1]
+    with pytest.raises(CheckworthyDataError, match="too few for 20 folds"):
+        debate_folds(data, 20)
 
 
 def test_positive_class_scores_and_threshold():

@@ -9,6 +9,8 @@ def _row(name: str, figures: dict) -> str:
 
 
 def model_card(config: dict, training: dict, report: dict, command: str) -> str:
+    if "fine_tuning" in config:
+        return fine_tuned_card(config, training, report, command)
     lines = [
         "# Check-worthiness head (ClaimBuster CFS) on the bundled all-MiniLM-L6-v2",
         "",
@@ -34,10 +36,16 @@ def model_card(config: dict, training: dict, report: dict, command: str) -> str:
         "|---|---:|---:|---:|",
         _row("validation debates (train-split fit)", training["validation"]),
     ]
+    lines += _evaluation_lines(report, command)
+    return "\n".join(lines)
+
+
+def _evaluation_lines(report: dict, command: str) -> list[str]:
+    lines = []
     for row in report["sets"]:
         lines.append(_row(f"{row['set']} ({row['sentences']} sentences), model", row["model"]))
         lines.append(_row(f"{row['set']}, TF-IDF + LR baseline (same run)", row["baseline"]))
-    lines += [
+    return lines + [
         "",
         "ClaimBuster groundtruth and CheckThat! 2024 dev-test are evaluation only: they were",
         "scored once the model was fixed and never used to choose anything.",
@@ -47,4 +55,37 @@ def model_card(config: dict, training: dict, report: dict, command: str) -> str:
         "Licence of the training data: ClaimBuster dataset, CC BY 4.0 (Arslan et al., ICWSM 2020).",
         "",
     ]
-    return "\n".join(lines)
+
+
+def fine_tuned_card(config: dict, training: dict, report: dict, command: str) -> str:
+    settings, data = config["fine_tuning"], config["training_data"]
+    lines = [
+        "# Check-worthiness model (ClaimBuster CFS): all-MiniLM-L6-v2 fine-tuned",
+        "",
+        "Scores a sentence 0-1 for *states a checkable fact that matters* (ClaimBuster CFS). The",
+        f"bundled `{config['encoder']}` with its {settings['train_layers']} transformer layers",
+        "trained for the task and a linear head over the mean-pooled, L2-normalised embedding.",
+        "Only the trained layers and the head are stored (float16, `layers.safetensors`); the",
+        "word embeddings were frozen and come from the workbench's bundled copy.",
+        "",
+        "## Training",
+        f"- Data: `{data['file']}` (sha256 `{data['sha256']}`), {data['rows']} rows; CFS = 1,",
+        "  NFS and UFS = 0. No other data was trained or tuned on.",
+        f"- Settings: {settings['epochs']:g} epochs, AdamW lr {settings['learning_rate']:g}, "
+        f"weight decay {settings['weight_decay']:g},",
+        f"  {settings['warmup_share']:.0%} warm-up then linear decay, batches of "
+        f"{settings['batch_size']} grouped by length, at most",
+        f"  {settings['max_length']} tokens, positives weighted by negatives/positives, seed "
+        f"{settings['seed']}, the last step kept.",
+        f"- Threshold {config['threshold']}: {training['folds']}-fold cross-validation over "
+        f"{training['debates']} whole debates",
+        "  (File_id): the same training on four folds, scored on the fifth, and the F1 maximum",
+        "  over all pooled out-of-fold scores. The shipped model is then trained on every row.",
+        "",
+        "## Figures (positive-class F1 / precision / recall)",
+        "",
+        "| set | F1 | precision | recall |",
+        "|---|---:|---:|---:|",
+        _row("crowdsourced.csv, pooled out-of-fold", training["out_of_fold"]),
+    ]
+    return "\n".join(lines + _evaluation_lines(report, command))

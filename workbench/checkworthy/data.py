@@ -21,6 +21,7 @@ CROWDSOURCED = CLAIMBUSTER / "data/ClaimBuster/datasets/crowdsourced.csv"
 GROUNDTRUTH = CLAIMBUSTER / "data/ClaimBuster/datasets/groundtruth.csv"
 CT24_DEV_TEST = Path("ct24/isyufeng__FactFinders/data/CT24_checkworthy_english_dev-test.tsv")
 CHECK_WORTHY_VERDICT = 1  # ClaimBuster CFS; NFS (-1) and UFS (0) are negatives
+TASK = "check-worthiness (ClaimBuster CFS vs NFS/UFS), positive class = check-worthy"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,43 @@ def debate_split(data: LabelledSet, validation_share: float = 0.15) -> tuple[lis
     train = [i for i, g in enumerate(data.groups) if g not in held]
     validation = [i for i, g in enumerate(data.groups) if g in held]
     return train, validation
+
+
+def debate_folds(data: LabelledSet, folds: int = 5) -> list[int]:
+    """The fold (0..folds-1) of every row, whole debates per fold, for cross-validation.
+
+    Debates are taken largest first and each goes to the fold that has the fewest rows so far,
+    ties broken by a stable hash of File_id, so folds are near equal in size and never depend on
+    row order or a random seed."""
+    if data.groups is None:
+        raise CheckworthyDataError(f"{data.name} has no debate ids to split by.")
+    if folds < 2:
+        raise CheckworthyDataError(f"Cross-validation needs at least 2 folds, not {folds}.")
+    counts: dict[str, int] = {}
+    for group in data.groups:
+        counts[group] = counts.get(group, 0) + 1
+    if folds > len(counts):
+        raise CheckworthyDataError(
+            f"{data.name} has {len(counts)} debates, too few for {folds} folds."
+        )
+    order = sorted(counts, key=lambda g: (-counts[g], hashlib.sha256(g.encode()).hexdigest()))
+    sizes = [0] * folds
+    fold_of: dict[str, int] = {}
+    for debate in order:
+        fold = min(range(folds), key=lambda f: (sizes[f], f))
+        fold_of[debate] = fold
+        sizes[fold] += counts[debate]
+    return [fold_of[g] for g in data.groups]
+
+
+def training_data_record(data_dir: str | os.PathLike, rows: int) -> dict:
+    """What a model card says it was trained on: the file, its sha256 and the rows used."""
+    source = Path(data_dir) / CROWDSOURCED
+    return {
+        "file": str(CROWDSOURCED),
+        "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "rows": rows,
+    }
 
 
 def training_set(data_dir: str | os.PathLike) -> LabelledSet:

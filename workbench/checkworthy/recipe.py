@@ -18,10 +18,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from ..pipeline.embed import DEFAULT_MODEL, Embedder
-from .data import CROWDSOURCED, LabelledSet, debate_split, training_set
+from .data import TASK, LabelledSet, debate_split, training_data_record, training_set
 from .features import combine, fit_tfidf, tfidf_arrays
+from .head import FORMAT, HeadModel, HeadWeights
 from .metrics import best_threshold, positive_class_scores
-from .model import FORMAT, CheckworthyModel, HeadWeights
 
 C = 1.0  # chosen on the validation debates among 1 and 4
 EMBEDDING_WEIGHT = 1.0  # chosen on the validation debates among 1, 2 and 3
@@ -59,27 +59,22 @@ def fit_head(data: LabelledSet, embeddings: np.ndarray) -> HeadWeights:
 
 
 def model_config(embedder: Embedder, threshold: float, data_dir: Path, rows: int) -> dict:
-    source = data_dir / CROWDSOURCED
     return {
         "format": FORMAT,
-        "task": "check-worthiness (ClaimBuster CFS vs NFS/UFS), positive class = check-worthy",
+        "task": TASK,
         "encoder": DEFAULT_MODEL,
         "embedding_dimension": embedder.dimension,
         "embedding_weight": EMBEDDING_WEIGHT,
         "head": {"type": "logistic-regression", "C": C, "class_weight": "balanced"},
         "tfidf": {"ngram_range": [1, 2], "sublinear_tf": True, "min_df": 2},
         "threshold": threshold,
-        "training_data": {
-            "file": str(CROWDSOURCED),
-            "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
-            "rows": rows,
-        },
+        "training_data": training_data_record(data_dir, rows),
     }
 
 
 def train(
     data_dir: str | os.PathLike, cache: Path | None = None, embedder: Embedder | None = None
-) -> tuple[CheckworthyModel, dict]:
+) -> tuple[HeadModel, dict]:
     """(model fitted on all crowdsourced rows, validation figures of the train-split fit)."""
     data_dir = Path(data_dir)
     embedder = embedder or Embedder()
@@ -89,7 +84,7 @@ def train(
     train_part = data.subset(train_rows, "train")
     validation = data.subset(validation_rows, "validation")
     split_head = fit_head(train_part, embeddings[train_rows])
-    probe = CheckworthyModel(model_config(embedder, 0.5, data_dir, len(train_part)), split_head)
+    probe = HeadModel(model_config(embedder, 0.5, data_dir, len(train_part)), split_head)
     probe.embedder = embedder
     validation_scores = probe.score(validation.texts, embeddings[validation_rows])
     threshold = best_threshold(validation.labels, validation_scores)
@@ -101,6 +96,6 @@ def train(
         "validation": positive_class_scores(validation.labels, validation_scores, threshold),
     }
     final_head = fit_head(data, embeddings)
-    model = CheckworthyModel(model_config(embedder, threshold, data_dir, len(data)), final_head)
+    model = HeadModel(model_config(embedder, threshold, data_dir, len(data)), final_head)
     model.embedder = embedder
     return model, figures

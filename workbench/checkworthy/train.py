@@ -1,5 +1,5 @@
-"""Make the shipped model: `workbench train-checkworthy --data DIR --out FOLDER` (or
-`python -m workbench.checkworthy.train`, the same recipe)."""
+"""Make a check-worthiness model: `workbench train-checkworthy --data DIR --out FOLDER
+[--recipe head|fine-tune]` (or `python -m workbench.checkworthy.train`, the same recipes)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,26 @@ from pathlib import Path
 
 from .card import model_card
 from .evaluate import evaluate, format_report
-from .recipe import train
+
+RECIPES = ("head", "fine-tune")
 
 
 def main(argv: list[str] | None = None, command: str | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", required=True, help="folder holding claimbuster/ and ct24/")
     parser.add_argument("--out", required=True, help="model folder to write")
-    parser.add_argument("--cache", help="scratch .npz for the training embeddings")
+    parser.add_argument("--recipe", choices=RECIPES, default="head")
+    parser.add_argument("--cache", help="head: scratch .npz for the training embeddings")
+    parser.add_argument("--scratch", help="fine-tune: scratch folder for each fold's scores")
     args = parser.parse_args(argv)
-    model, training = train(args.data, Path(args.cache) if args.cache else None)
+    if args.recipe == "fine-tune":
+        from .finetune import train
+
+        model, training = train(args.data, Path(args.scratch) if args.scratch else None)
+    else:
+        from .recipe import train
+
+        model, training = train(args.data, Path(args.cache) if args.cache else None)
     report = evaluate(args.data, model=model)
     command = command or "python -m workbench.checkworthy.train " + " ".join(argv or sys.argv[1:])
     model.save(args.out, model_card(model.config, training, report, command))

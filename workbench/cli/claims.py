@@ -171,18 +171,34 @@ def eval_checkworthy(data_dir, gold, checkworthy_model, as_json) -> None:
     help="Model folder to write (config.json, head.npz, README.md).",
 )
 @click.option(
+    "--recipe",
+    type=click.Choice(["head", "fine-tune"]),
+    default="head",
+    show_default=True,
+    help="head: TF-IDF + frozen MiniLM (a minute); fine-tune: MiniLM's layers (six runs).",
+)
+@click.option(
     "--cache",
     default=None,
     type=click.Path(dir_okay=False),
-    help="Scratch .npz keeping the training embeddings between runs (never committed).",
+    help="head: scratch .npz keeping the training embeddings between runs (never committed).",
 )
-def train_checkworthy(data_dir, out_dir, cache) -> None:
-    """Train the check-worthiness head on ClaimBuster crowdsourced.csv (debate-split validation)."""
+@click.option(
+    "--scratch",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="fine-tune: scratch folder keeping each fold's scores, so a stopped run resumes.",
+)
+def train_checkworthy(data_dir, out_dir, recipe, cache, scratch) -> None:
+    """Train a check-worthiness model on ClaimBuster crowdsourced.csv (validated by debate)."""
     from ..checkworthy.train import main as train_main
 
-    argv = ["--data", data_dir, "--out", out_dir]
+    argv = ["--data", data_dir, "--out", out_dir, "--recipe", recipe]
+    argv += ["--cache", cache] if cache else []
+    argv += ["--scratch", scratch] if scratch else []
     command = f"nice -n 15 workbench train-checkworthy --data {data_dir} --out {out_dir}"
-    sys.exit(train_main(argv + (["--cache", cache] if cache else []), command))
+    command += f" --recipe {recipe}" if recipe != "head" else ""
+    sys.exit(train_main(argv, command))
 
 
 def _same(a: str, b: str) -> bool:

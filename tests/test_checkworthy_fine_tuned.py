@@ -157,3 +157,19 @@ def test_train_checkworthy_fine_tune_writes_a_loadable_folder_with_a_card(tmp_pa
     assert "fine-tuned" in card and "out-of-fold" in card and "--recipe fine-tune" in card
     model = load_model(out)
     assert model.score(data.texts[:3]).shape == (3,)
+
+
+def test_kept_fold_scores_are_not_reused_when_the_data_changes(tmp_path, monkeypatch):
+    data = _tiny_set(per_template=4)
+    finetune.cross_validated_threshold(data, SETTINGS, 2, None, tmp_path)
+    relabelled = LabelledSet("tiny", data.texts, [1 - y for y in data.labels], data.groups)
+    trained: list[int] = []
+    real = finetune.train_model
+
+    def counting(*args, **kwargs):
+        trained.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(finetune, "train_model", counting)
+    finetune.cross_validated_threshold(relabelled, SETTINGS, 2, None, tmp_path)
+    assert len(trained) == 2  # both folds trained again: their kept scores were for other labels

@@ -139,7 +139,7 @@ def cross_validated_threshold(
     for fold in range(folds):
         held = [i for i, f in enumerate(fold_of) if f == fold]
         saved = scratch / f"fold{fold}-of-{folds}.npz" if scratch else None
-        digest = _rows_digest(data, held, settings)
+        digest = _fold_digest(data, fold_of, fold, settings)
         if saved is not None and saved.is_file():
             with np.load(saved, allow_pickle=False) as arrays:
                 if str(arrays["digest"]) == digest:
@@ -165,8 +165,12 @@ def cross_validated_threshold(
     }
 
 
-def _rows_digest(data: LabelledSet, rows: list[int], settings: FineTuneSettings) -> str:
-    text = repr(asdict(settings)) + "\n" + "\n".join(data.texts[i] for i in rows)
+def _fold_digest(
+    data: LabelledSet, fold_of: list[int], fold: int, settings: FineTuneSettings
+) -> str:
+    """What a fold's kept scores depend on: the settings, which fold, every row and its fold."""
+    rows = (f"{f}\t{label}\t{text}" for f, label, text in zip(fold_of, data.labels, data.texts))
+    text = f"{asdict(settings)!r}\nfold {fold}\n" + "\n".join(rows)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

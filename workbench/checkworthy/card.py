@@ -80,7 +80,7 @@ def fine_tuned_card(config: dict, training: dict, report: dict, command: str) ->
         f"- Threshold {config['threshold']}: {training['folds']}-fold cross-validation over "
         f"{training['debates']} whole debates",
         "  (File_id): the same training on four folds, scored on the fifth, and the F1 maximum",
-        "  over all pooled out-of-fold scores. The shipped model is then trained on every row.",
+        "  over all pooled out-of-fold scores. This folder's model is then trained on every row.",
         "",
         "## Figures (positive-class F1 / precision / recall)",
         "",

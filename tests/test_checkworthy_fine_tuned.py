@@ -17,7 +17,7 @@ from workbench.checkworthy.data import CROWDSOURCED, CT24_DEV_TEST, GROUNDTRUTH,
 from workbench.checkworthy.errors import CheckworthyModelError
 from workbench.checkworthy.fine_tuned import FORMAT, WEIGHTS_FILE, FineTunedModel
 from workbench.checkworthy.finetune import FineTuneSettings, length_grouped_batches
-from workbench.checkworthy.model import load_model
+from workbench.checkworthy.model import DEFAULT_MODEL_DIR, load_model
 from workbench.cli.main import main
 
 FACTS = [
@@ -79,6 +79,22 @@ def test_saved_folder_loads_and_scores_as_trained(trained, tmp_path):
     assert isinstance(loaded, FineTunedModel) and loaded.threshold == 0.5
     np.testing.assert_allclose(loaded.score(data.texts), scorer.score(data.texts), atol=2e-3)
     assert loaded.score([]).shape == (0,)
+
+
+def test_a_head_folder_rewritten_as_fine_tuned_keeps_no_stale_weights(trained, tmp_path):
+    import shutil
+
+    _, scorer = trained
+    folder = tmp_path / "cw"
+    shutil.copytree(DEFAULT_MODEL_DIR, folder)
+    config = {"format": FORMAT, "encoder": "sentence-transformers/all-MiniLM-L6-v2",
+              "fine_tuning": {}, "threshold": 0.5}  # fmt: skip
+    FineTunedModel(config, scorer).save(folder, "# card\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", WEIGHTS_FILE]
+    assert isinstance(load_model(folder), FineTunedModel)
+    head = load_model(DEFAULT_MODEL_DIR)
+    head.save(folder, "# head card\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "head.npz"]
 
 
 def test_damaged_or_foreign_folders_are_one_sentence(trained, tmp_path):

@@ -11,7 +11,6 @@ bundled all-MiniLM-L6-v2 and refuses a folder made on another encoder.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -129,10 +128,7 @@ class FineTunedModel(CheckworthyModel):
         }
         save_file(tensors, str(folder / WEIGHTS_FILE), metadata={"format": FORMAT})
         (folder / WEIGHTS_FILE).chmod(0o644)  # safetensors writes 0600; a model is shared
-        (folder / "config.json").write_text(json.dumps(self.config, indent=2) + "\n")
-        (folder / "README.md").write_text(card)
-        for stale in ("head.npz",):  # a head model's file would make the folder ambiguous
-            (folder / stale).unlink(missing_ok=True)
+        self._write_folder(folder, card, WEIGHTS_FILE)
         return folder
 
 

@@ -11,7 +11,6 @@ loading refuses a folder fitted on another encoder, since its weights would mean
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,9 +69,7 @@ class HeadModel(CheckworthyModel):
             weights=self.head.weights.astype(np.float32),
             bias=np.array([self.head.bias], dtype=np.float32),
         )
-        (folder / "config.json").write_text(json.dumps(self.config, indent=2) + "\n")
-        (folder / "README.md").write_text(card)
-        (folder / "layers.safetensors").unlink(missing_ok=True)  # a fine-tuned model's weights
+        self._write_folder(folder, card, "head.npz")
         return folder
 
 

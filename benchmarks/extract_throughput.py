@@ -48,18 +48,16 @@ def main() -> None:
     parser.add_argument("--model", action="append", help="a check-worthiness model folder")
     args = parser.parse_args()
 
-    from workbench.checkworthy.model import load_model
-
     folders = args.model or [None]
     with tempfile.TemporaryDirectory() as scratch:
         article = make_article(Path(scratch), args.kb)
-        results = [measure(article, Path(scratch), load_model, folder, args.repeats)
-                   for folder in folders]  # fmt: skip
+        results = [measure(article, Path(scratch), folder, args.repeats) for folder in folders]
     print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
 
 
-def measure(article: Path, scratch: Path, load_model, folder: str | None, repeats: int) -> dict:
+def measure(article: Path, scratch: Path, folder: str | None, repeats: int) -> dict:
     from workbench.checkworthy.extract import extract_claims, score_file, write_claims
+    from workbench.checkworthy.model import load_model
 
     started = time.perf_counter()
     model = load_model(folder)

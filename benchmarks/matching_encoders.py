@@ -61,8 +61,8 @@ def main() -> None:
         parts = [vectors(m, what) for m in models]
         return np.hstack(parts) / np.sqrt(len(parts))
 
-    def rank(models: list[str], split: str, weight: float) -> dict:
-        matcher = ClaimMatcher(texts, combined(models, texts), None, weight)
+    def rank(matcher: ClaimMatcher, models: list[str], split: str, weight: float) -> dict:
+        matcher.dense_weight = weight
         ranked = matcher.rank(tweets[split], DEPTH, combined(models, tweets[split]))
         gold = [splits[split].relevant[q] for q in splits[split].queries]
         return scores([[collection.ids[m.index] for m in r] for r in ranked], gold)
@@ -70,7 +70,8 @@ def main() -> None:
     sets = [[m] for m in args.model] + ([args.model] if len(args.model) > 1 else [])
     report = []
     for models in sets:
-        train = {w: rank(models, "train", w) for w in WEIGHTS}
+        matcher = ClaimMatcher(texts, combined(models, texts), None)  # built once per model set
+        train = {w: rank(matcher, models, "train", w) for w in WEIGHTS}
         best = max(WEIGHTS, key=lambda w: train[w]["map@5"])
         row = {
             "models": [Path(m).name for m in models],
@@ -79,7 +80,7 @@ def main() -> None:
             "train_best": {k: round(v, 4) for k, v in train[best].items()},
         }
         if args.dev:
-            row["dev"] = {k: round(v, 4) for k, v in rank(models, "dev", best).items()}
+            row["dev"] = {k: round(v, 4) for k, v in rank(matcher, models, "dev", best).items()}
         report.append(row)
         print(json.dumps(row), flush=True)
     print(json.dumps(report, indent=1))

@@ -112,8 +112,6 @@ class FineTunedModel(CheckworthyModel):
     def score(self, texts: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Check-worthiness per text, 0-1 (>= threshold: worth checking). Embeddings of the
         bundled encoder are not used: this model reads the text itself."""
-        if not texts:
-            return np.zeros(0, dtype=np.float64)
         return self.scorer.score(texts)
 
     def save(self, folder: str | os.PathLike, card: str) -> Path:
